@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace LeNet.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic LeNetGen reports. IDs are never reused; each has a page under docs/diagnostics
+/// (no help link yet: the repository has no public address to point it at).
+/// Message arguments are filled by <c>ShapeChecker</c> and <c>NetworkParser</c>, which name the numbers at fault.
+/// </summary>
+internal static class Descriptors
+{
+    private const string Category = "LeNet";
+
+    /// <summary>LENET001: the network type lacks the partial modifier. {0} type name.</summary>
+    public static readonly DiagnosticDescriptor NotPartial = Error("LENET001", "Network type must be partial",
+        "Network type '{0}' must be a partial class so LeNetGen can add the generated members");
+
+    /// <summary>LENET002: a kernel or pooling window is larger than its (padded) input. {0} layer, {1} what, {2} size, {3} rows, {4} columns, {5} padding note.</summary>
+    public static readonly DiagnosticDescriptor WindowDoesNotFit = Error("LENET002", "Window does not fit its input",
+        "{0}: {1} {2} does not fit the {3}x{4} input{5}");
+
+    /// <summary>LENET003: no [Input] attribute. {0} type name.</summary>
+    public static readonly DiagnosticDescriptor MissingInput = Error("LENET003", "Network declares no input",
+        "Network '{0}' must declare [Input(height, width, channels)] as its first layer attribute");
+
+    /// <summary>LENET004: a size that must be positive is not. {0} layer, {1} argument, {2} value.</summary>
+    public static readonly DiagnosticDescriptor NotPositive = Error("LENET004", "Size must be positive",
+        "{0}: {1} must be positive, got {2}");
+
+    /// <summary>LENET005: padding as large as the kernel. {0} layer, {1} padding, {2} kernel.</summary>
+    public static readonly DiagnosticDescriptor PaddingTooLarge = Error("LENET005", "Padding must be smaller than the kernel",
+        "{0}: padding {1} must be smaller than the kernel {2}, or whole windows would see only zeros");
+
+    /// <summary>LENET006: softmax on a layer other than the last dense one. {0} layer.</summary>
+    public static readonly DiagnosticDescriptor SoftmaxNotLast = Error("LENET006", "Softmax only on the last layer",
+        "{0}: Softmax is allowed only on the last layer, and only when that layer is Dense");
+
+    /// <summary>LENET007: layer attributes on more than one partial declaration. {0} type name.</summary>
+    public static readonly DiagnosticDescriptor LayersSplit = Error("LENET007", "Layers split over partial declarations",
+        "Layer attributes of '{0}' must all stand on one declaration, because their order is the layer order; move this one to the declaration with the others");
+
+    /// <summary>LENET008: generic network type. {0} type name.</summary>
+    public static readonly DiagnosticDescriptor Generic = Error("LENET008", "Network type must not be generic",
+        "Network type '{0}' must not be generic");
+
+    /// <summary>LENET009: a containing type is not partial. {0} network type, {1} containing type.</summary>
+    public static readonly DiagnosticDescriptor ContainerNotPartial = Error("LENET009", "Containing type must be partial",
+        "Network type '{0}' is nested in '{1}', which must be partial too");
+
+    /// <summary>LENET010: a stride leaves input rows or columns unread. {0} layer, {1} stride, {2} rows, {3} columns, {4} input rows, {5} input columns.</summary>
+    public static readonly DiagnosticDescriptor StrideLeavesInputUnused = Warning("LENET010", "Stride leaves input unused",
+        "{0}: stride {1} leaves {2} row(s) and {3} column(s) of the {4}x{5} input unused");
+
+    /// <summary>LENET011: activations too large for the stack. {0} type name, {1} bytes, {2} limit.</summary>
+    public static readonly DiagnosticDescriptor WorkspaceTooLargeForStack = Warning("LENET011", "Activations too large for the stack",
+        "Network '{0}' needs {1} bytes of activations, more than the {2} bytes it may take on the stack; Forward(input, output) is not generated, call Forward(input, output, workspace) with WorkspaceLength floats");
+
+    /// <summary>LENET012: [Input] not first, or more than once. {0} position.</summary>
+    public static readonly DiagnosticDescriptor InputNotFirst = Error("LENET012", "Input must be the first layer, once",
+        "[Input] must be the first layer attribute and appear only once, but this one is layer attribute {0}");
+
+    /// <summary>LENET013: a spatial layer after a dense one. {0} layer, {1} kind.</summary>
+    public static readonly DiagnosticDescriptor SpatialAfterDense = Error("LENET013", "Spatial layer after a dense layer",
+        "{0}: a {1} layer needs a (C,H,W) input, but it follows a Dense layer whose output is flat");
+
+    /// <summary>LENET014: negative padding. {0} layer, {1} value.</summary>
+    public static readonly DiagnosticDescriptor NegativePadding = Error("LENET014", "Padding must not be negative",
+        "{0}: padding must not be negative, got {1}");
+
+    /// <summary>LENET015: nothing after the input. {0} type name.</summary>
+    public static readonly DiagnosticDescriptor NoLayers = Error("LENET015", "Network has no layers",
+        "Network '{0}' declares no layers after [Input]");
+
+    /// <summary>LENET016: an activation value outside the enum. {0} layer, {1} value.</summary>
+    public static readonly DiagnosticDescriptor UnknownActivation = Error("LENET016", "Unknown activation",
+        "{0}: {1} is not an Activation value (None, ReLU, Tanh, Sigmoid or Softmax)");
+
+    /// <summary>LENET017: a size overflows 32 bits. {0} layer, {1} what.</summary>
+    public static readonly DiagnosticDescriptor TooLarge = Error("LENET017", "Network too large",
+        "{0}: the {1} does not fit in a 32-bit count");
+
+    /// <summary>LENET018: an unroll value outside the enum. {0} value.</summary>
+    public static readonly DiagnosticDescriptor UnknownUnroll = Error("LENET018", "Unknown unroll setting",
+        "{0} is not a KernelUnroll value (None, Row or Window)");
+
+    public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
+        NotPartial, WindowDoesNotFit, MissingInput, NotPositive, PaddingTooLarge, SoftmaxNotLast, LayersSplit, Generic,
+        ContainerNotPartial, StrideLeavesInputUnused, WorkspaceTooLargeForStack, InputNotFirst, SpatialAfterDense,
+        NegativePadding, NoLayers, UnknownActivation, TooLarge, UnknownUnroll);
+
+    public static bool IsError(string id) => ById[id].DefaultSeverity == DiagnosticSeverity.Error;
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    private static Dictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
+    {
+        var byId = new Dictionary<string, DiagnosticDescriptor>();
+        foreach (DiagnosticDescriptor descriptor in descriptors)
+        {
+            byId.Add(descriptor.Id, descriptor);
+        }
+
+        return byId;
+    }
+}

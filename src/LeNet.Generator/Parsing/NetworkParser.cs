@@ -1,0 +1,232 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using LeNet.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LeNet.Generator.Parsing;
+
+/// <summary>
+/// Reads a <c>[Network]</c> type's symbol into a <see cref="NetworkSpec"/> of plain values. It records what is written
+/// and judges nothing; <c>ShapeChecker</c> does the judging. Half-typed attributes are flagged, never thrown on.
+/// </summary>
+internal static class NetworkParser
+{
+    public const string NetworkAttributeName = "LeNet.NetworkAttribute";
+
+    private static readonly Dictionary<string, LayerKind> LayerAttributes = new()
+    {
+        ["LeNet.InputAttribute"] = LayerKind.Input,
+        ["LeNet.ConvAttribute"] = LayerKind.Conv,
+        ["LeNet.MaxPoolAttribute"] = LayerKind.MaxPool,
+        ["LeNet.AvgPoolAttribute"] = LayerKind.AvgPool,
+        ["LeNet.DenseAttribute"] = LayerKind.Dense,
+    };
+
+    private static readonly HashSet<string> LayerAttributeShortNames = new()
+    {
+        "Input", "InputAttribute", "Conv", "ConvAttribute", "MaxPool", "MaxPoolAttribute", "AvgPool", "AvgPoolAttribute", "Dense", "DenseAttribute",
+    };
+
+    /// <summary>The attributes a spec was read from, kept by the analyzer to turn problems into locations.</summary>
+    public sealed class Sources
+    {
+        public AttributeData? Network { get; set; }
+
+        public List<AttributeData> Layers { get; } = new();
+
+        public List<AttributeData> StrayLayers { get; } = new();
+    }
+
+    public static NetworkSpec Parse(INamedTypeSymbol type, CancellationToken cancellationToken, Sources? sources = null)
+    {
+        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : string.Empty;
+
+        var containers = new List<ContainingType>();
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            containers.Insert(0, new ContainingType(TypeKeyword(outer), outer.Name, IsPartial(outer, cancellationToken)));
+        }
+
+        int unroll = (int)UnrollKind.Window;
+        bool unreadable = false;
+        var layersByDeclaration = new List<(SyntaxNode Declaration, List<(int Position, AttributeData Data, LayerSpec Layer)> Layers)>();
+
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            INamedTypeSymbol? attributeClass = attribute.AttributeClass;
+            string fullName = attributeClass?.ToDisplayString() ?? string.Empty;
+
+            if (fullName == NetworkAttributeName)
+            {
+                if (sources is not null && sources.Network is null)
+                {
+                    sources.Network = attribute;
+                }
+
+                foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+                {
+                    if (named.Key == "Unroll" && named.Value.Value is int value)
+                    {
+                        unroll = value;
+                    }
+                }
+
+                continue;
+            }
+
+            if (!LayerAttributes.TryGetValue(fullName, out LayerKind kind))
+            {
+                // An attribute the compiler cannot bind but that looks like ours: the user is mid-edit.
+                unreadable |= attributeClass is null || (attributeClass.TypeKind == TypeKind.Error && LayerAttributeShortNames.Contains(attributeClass.Name));
+                continue;
+            }
+
+            if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error))
+            {
+                unreadable = true;
+                continue;
+            }
+
+            SyntaxReference? reference = attribute.ApplicationSyntaxReference;
+            SyntaxNode? declaration = reference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            if (reference is null || declaration is null)
+            {
+                unreadable = true;
+                continue;
+            }
+
+            LayerSpec layer = Read(kind, attribute);
+            int slot = layersByDeclaration.FindIndex(d => d.Declaration == declaration);
+            if (slot < 0)
+            {
+                layersByDeclaration.Add((declaration, new List<(int, AttributeData, LayerSpec)>()));
+                slot = layersByDeclaration.Count - 1;
+            }
+
+            layersByDeclaration[slot].Layers.Add((reference.Span.Start, attribute, layer));
+        }
+
+        // Layer order is source order on the one declaration that carries layers; the first such declaration wins.
+        layersByDeclaration.Sort((x, y) => DeclarationOrder(type, x.Declaration).CompareTo(DeclarationOrder(type, y.Declaration)));
+        var layers = new List<LayerSpec>();
+        int strayCount = 0;
+        for (int d = 0; d < layersByDeclaration.Count; d++)
+        {
+            List<(int Position, AttributeData Data, LayerSpec Layer)> group = layersByDeclaration[d].Layers;
+            group.Sort((x, y) => x.Position.CompareTo(y.Position));
+            foreach ((int _, AttributeData data, LayerSpec layer) in group)
+            {
+                if (d == 0)
+                {
+                    layers.Add(layer);
+                    sources?.Layers.Add(data);
+                }
+                else
+                {
+                    strayCount++;
+                    sources?.StrayLayers.Add(data);
+                }
+            }
+        }
+
+        return new NetworkSpec(
+            ns,
+            type.Name,
+            new EquatableArray<ContainingType>(containers),
+            IsPartial(type, cancellationToken),
+            type.TypeParameters.Length > 0,
+            unreadable,
+            unroll,
+            new EquatableArray<LayerSpec>(layers),
+            strayCount);
+    }
+
+    /// <summary>The constructor parameter or property an argument name refers to, as the checker names it.</summary>
+    public static string? ArgumentName(AttributeArgumentSyntax argument, AttributeData data, int position)
+    {
+        if (argument.NameColon is { } nameColon)
+        {
+            return nameColon.Name.Identifier.ValueText;
+        }
+
+        if (argument.NameEquals is { } nameEquals)
+        {
+            return nameEquals.Name.Identifier.ValueText;
+        }
+
+        IMethodSymbol? constructor = data.AttributeConstructor;
+        return constructor is not null && position < constructor.Parameters.Length ? constructor.Parameters[position].Name : null;
+    }
+
+    private static LayerSpec Read(LayerKind kind, AttributeData attribute)
+    {
+        var values = new Dictionary<string, int>();
+        IMethodSymbol constructor = attribute.AttributeConstructor!;
+        for (int i = 0; i < attribute.ConstructorArguments.Length && i < constructor.Parameters.Length; i++)
+        {
+            if (attribute.ConstructorArguments[i].Value is int value)
+            {
+                values[constructor.Parameters[i].Name] = value;
+            }
+        }
+
+        int activation = 0;
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+        {
+            if (named.Key == "Activation" && named.Value.Value is int value)
+            {
+                activation = value;
+            }
+        }
+
+        int Get(string name, int fallback) => values.TryGetValue(name, out int value) ? value : fallback;
+
+        return kind switch
+        {
+            LayerKind.Input => new LayerSpec(kind, Get("height", 0), Get("width", 0), Get("channels", 1), 0, 0),
+            LayerKind.Conv => new LayerSpec(kind, Get("filters", 0), Get("kernel", 0), Get("stride", 1), Get("padding", 0), activation),
+            LayerKind.MaxPool or LayerKind.AvgPool => new LayerSpec(kind, Get("size", 0), 0, Get("stride", Get("size", 0)), 0, 0),
+            _ => new LayerSpec(kind, Get("units", 0), 0, 0, 0, activation),
+        };
+    }
+
+    private static int DeclarationOrder(INamedTypeSymbol type, SyntaxNode declaration)
+    {
+        for (int i = 0; i < type.DeclaringSyntaxReferences.Length; i++)
+        {
+            SyntaxReference reference = type.DeclaringSyntaxReferences[i];
+            if (reference.SyntaxTree == declaration.SyntaxTree && reference.Span == declaration.Span)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
+
+    private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return false;
+            }
+        }
+
+        return type.DeclaringSyntaxReferences.Length > 0;
+    }
+
+    private static string TypeKeyword(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        _ => "class",
+    };
+}

@@ -1,0 +1,9 @@
+namespace LeNet.Generator;
+
+/// <summary>Names of the pipeline steps, so incremental tests can ask whether each step was cached.</summary>
+internal static class TrackingNames
+{
+    public const string Parse = nameof(Parse);
+    public const string Check = nameof(Check);
+    public const string Emittable = nameof(Emittable);
+}
