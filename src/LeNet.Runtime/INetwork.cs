@@ -21,8 +21,23 @@ public interface INetwork<TSelf> where TSelf : INetwork<TSelf>
     /// <summary>Floats of scratch space that <see cref="Forward(ReadOnlySpan{float}, Span{float}, Span{float})"/> needs.</summary>
     static abstract int WorkspaceLength { get; }
 
+    /// <summary>Floats of scratch space that Backward needs: the activations and, beside them, their gradients.</summary>
+    static abstract int TrainingWorkspaceLength { get; }
+
+    /// <summary>Where the output sits in a workspace after Forward(input, output, workspace) or Backward.</summary>
+    static abstract int OutputOffset { get; }
+
+    /// <summary>A 64-bit hash of the architecture (input shape and every layer), stored in checkpoints to refuse another network's file.</summary>
+    static abstract ulong Fingerprint { get; }
+
     /// <summary>The table of layers: activation shape, activation size and parameter count per layer.</summary>
     static abstract string Summary { get; }
+
+    /// <summary>Every layer after the input, in order, with its parameter offsets.</summary>
+    static abstract ReadOnlySpan<LayerInfo> Layers { get; }
+
+    /// <summary>The loss that <see cref="Backward(ReadOnlySpan{float}, int, Span{float}, Span{float})"/> computes for a label.</summary>
+    static abstract LossKind Loss { get; }
 
     /// <summary>Creates a network whose parameters are all zero.</summary>
     static abstract TSelf Create();
@@ -42,4 +57,22 @@ public interface INetwork<TSelf> where TSelf : INetwork<TSelf>
 
     /// <summary>The predicted class: the arg-max of the output, or for a single sigmoid unit 1 when the output is at least 0.5.</summary>
     int Predict(ReadOnlySpan<float> input);
+
+    /// <summary>
+    /// Runs the network on one input and back-propagates the loss for <paramref name="label"/>: cross-entropy after a
+    /// softmax output (fused: the output gradient is p − onehot), binary cross-entropy after a single sigmoid unit (label 0
+    /// or 1). Adds (+=) every parameter's gradient into <paramref name="gradients"/>, which pairs index by index with
+    /// <see cref="Parameters"/>, so a mini-batch accumulates by calling this once per example. Allocates nothing.
+    /// </summary>
+    /// <returns>The example's loss.</returns>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The label is not a class of this network.</exception>
+    /// <exception cref="InvalidOperationException">The output layer has no label loss (<see cref="Loss"/> is <see cref="LossKind.None"/>).</exception>
+    float Backward(ReadOnlySpan<float> input, int label, Span<float> gradients, Span<float> workspace);
+
+    /// <summary>
+    /// Runs the network on one input and back-propagates an arbitrary gradient of some loss with respect to the output
+    /// (after its activation). Adds (+=) every parameter's gradient into <paramref name="gradients"/>.
+    /// </summary>
+    void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> gradients, Span<float> workspace);
 }

@@ -135,6 +135,14 @@ internal static partial class NetworkEmitter
         w.Line($"public const int ParameterCount = {SourceWriter.Int(chain.ParameterCount)};");
         w.Line("/// <summary>Floats of scratch space one forward pass needs: every layer's activations.</summary>");
         w.Line($"public const int WorkspaceLength = {SourceWriter.Int(chain.WorkspaceLength)};");
+        w.Line("/// <summary>Floats of scratch space Backward needs: the activations, then their gradients in the same layout.</summary>");
+        w.Line("public const int TrainingWorkspaceLength = 2 * WorkspaceLength;");
+        w.Line("/// <summary>Where the output sits in a workspace after Forward or Backward.</summary>");
+        w.Line($"public const int OutputOffset = {last.ClassName}.OutputOffset;");
+        w.Line("/// <summary>A hash of the architecture, stored in checkpoints so another network's file is refused.</summary>");
+        w.Line($"public const ulong Fingerprint = {Hex(Fingerprint(chain))};");
+        w.Line("/// <summary>The loss that Backward computes for a label, chosen by the output layer.</summary>");
+        w.Line($"public const global::LeNet.LossKind Loss = global::LeNet.LossKind.{LossKind(last)};");
         w.Line();
         w.Line("/// <summary>Activation shape, activation size and parameter count per layer, as in the CNN lecture.</summary>");
         w.Line("public const string Summary =");
@@ -154,8 +162,15 @@ internal static partial class NetworkEmitter
         w.Line("/// </summary>");
         w.Line($"public {Span} Parameters => _parameters;");
         w.Line();
-        EmitInterfaceStatics(w, self, "InputLength", "OutputLength", "ParameterCount", "WorkspaceLength");
+        w.Line("/// <summary>Every layer after the input, in order, with its parameter offsets and fan-in and fan-out.</summary>");
+        w.Line("public static global::System.ReadOnlySpan<global::LeNet.LayerInfo> Layers => s_layers;");
+        w.Line();
+        EmitLayerInfos(w, chain);
+        EmitInterfaceStatics(w, self, "InputLength", "OutputLength", "ParameterCount", "WorkspaceLength", "TrainingWorkspaceLength", "OutputOffset");
+        w.Line($"static ulong {Interface}<{self}>.Fingerprint => Fingerprint;");
+        w.Line($"static global::LeNet.LossKind {Interface}<{self}>.Loss => Loss;");
         w.Line($"static string {Interface}<{self}>.Summary => Summary;");
+        w.Line($"static global::System.ReadOnlySpan<global::LeNet.LayerInfo> {Interface}<{self}>.Layers => s_layers;");
         w.Line($"static {self} {Interface}<{self}>.Create() => new {self}();");
         w.Line();
 
@@ -232,10 +247,13 @@ internal static partial class NetworkEmitter
         w.Close();
         w.Line();
 
+        EmitBackwardMembers(w, chain);
+
         foreach (LayerShape layer in chain.Layers)
         {
             cancellationToken.ThrowIfCancellationRequested();
             EmitForwardKernel(w, layer, (UnrollKind)spec.Unroll);
+            EmitBackwardKernel(w, layer, (UnrollKind)spec.Unroll);
         }
 
         if (onStack)
@@ -261,19 +279,29 @@ internal static partial class NetworkEmitter
         w.Open($"partial class {self} : {Interface}<{self}>");
         w.Line($"private const string DeclarationError = {message};");
         w.Line();
-        foreach (string name in new[] { "InputLength", "OutputLength", "ParameterCount", "WorkspaceLength" })
+        string[] counts = { "InputLength", "OutputLength", "ParameterCount", "WorkspaceLength", "TrainingWorkspaceLength", "OutputOffset" };
+        foreach (string name in counts)
         {
             w.Line($"/// <summary>Not available: the declaration has errors.</summary>");
             w.Line($"public static int {name} => {fail};");
         }
 
         w.Line("/// <summary>Not available: the declaration has errors.</summary>");
+        w.Line($"public static ulong Fingerprint => {fail};");
+        w.Line("/// <summary>Not available: the declaration has errors.</summary>");
+        w.Line($"public static global::LeNet.LossKind Loss => {fail};");
+        w.Line("/// <summary>Not available: the declaration has errors.</summary>");
         w.Line($"public static string Summary => {fail};");
+        w.Line("/// <summary>Not available: the declaration has errors.</summary>");
+        w.Line($"public static global::System.ReadOnlySpan<global::LeNet.LayerInfo> Layers => {fail};");
         w.Line("/// <summary>Not available: the declaration has errors.</summary>");
         w.Line($"public {Span} Parameters => {fail};");
         w.Line();
-        EmitInterfaceStatics(w, self, "InputLength", "OutputLength", "ParameterCount", "WorkspaceLength");
+        EmitInterfaceStatics(w, self, counts);
+        w.Line($"static ulong {Interface}<{self}>.Fingerprint => Fingerprint;");
+        w.Line($"static global::LeNet.LossKind {Interface}<{self}>.Loss => Loss;");
         w.Line($"static string {Interface}<{self}>.Summary => Summary;");
+        w.Line($"static global::System.ReadOnlySpan<global::LeNet.LayerInfo> {Interface}<{self}>.Layers => Layers;");
         w.Line($"static {self} {Interface}<{self}>.Create() => {fail};");
         w.Line();
         w.Line("/// <summary>Not available: the declaration has errors.</summary>");
@@ -282,6 +310,10 @@ internal static partial class NetworkEmitter
         w.Line($"public void Forward({ReadOnlySpan} input, {Span} output, {Span} workspace) => {fail};");
         w.Line("/// <summary>Not available: the declaration has errors.</summary>");
         w.Line($"public int Predict({ReadOnlySpan} input) => {fail};");
+        w.Line("/// <summary>Not available: the declaration has errors.</summary>");
+        w.Line($"public float Backward({ReadOnlySpan} input, int label, {Span} gradients, {Span} workspace) => {fail};");
+        w.Line("/// <summary>Not available: the declaration has errors.</summary>");
+        w.Line($"public void Backward({ReadOnlySpan} input, {ReadOnlySpan} outputGradient, {Span} gradients, {Span} workspace) => {fail};");
         w.Close();
     }
 

@@ -1,0 +1,349 @@
+using System.Globalization;
+using System.Text;
+using LeNet.Generator.Model;
+
+namespace LeNet.Generator.Emitting;
+
+internal static partial class NetworkEmitter
+{
+    /// <summary>The label loss the output layer supports: softmax pairs with cross-entropy, one sigmoid unit with binary cross-entropy.</summary>
+    private static string LossKind(LayerShape last) =>
+        last.Activation == ActivationKind.Softmax ? "CrossEntropy"
+        : last.Activation == ActivationKind.Sigmoid && last.OutputLength == 1 ? "BinaryCrossEntropy"
+        : "None";
+
+    /// <summary>FNV-1a 64 of a canonical text of the architecture: equal for equal networks, whatever the type is called.</summary>
+    internal static ulong Fingerprint(ShapeChain chain)
+    {
+        var text = new StringBuilder();
+        text.Append("lenet-v1;in ").Append(chain.InC).Append('x').Append(chain.InH).Append('x').Append(chain.InW);
+        foreach (LayerShape layer in chain.Layers)
+        {
+            text.Append(';').Append(layer.Kind).Append(' ').Append(layer.OutC).Append(' ')
+                .Append(layer.Kernel).Append(' ').Append(layer.Stride).Append(' ').Append(layer.Padding).Append(' ').Append(layer.Activation);
+        }
+
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in text.ToString())
+        {
+            hash = unchecked((hash ^ c) * 1099511628211UL);
+        }
+
+        return hash;
+    }
+
+    private static void EmitLayerInfos(SourceWriter w, ShapeChain chain)
+    {
+        w.Line("private static readonly global::LeNet.LayerInfo[] s_layers =");
+        w.Line("{");
+        foreach (LayerShape layer in chain.Layers)
+        {
+            int kernelArea = layer.Kernel * layer.Kernel;
+            (int fanIn, int fanOut) = layer.Kind switch
+            {
+                LayerKind.Conv => (layer.InC * kernelArea, layer.OutC * kernelArea),
+                LayerKind.Dense => (layer.InC, layer.OutC),
+                _ => (kernelArea, 1),
+            };
+            w.Line($"    new global::LeNet.LayerInfo(\"{layer.Name}\", global::LeNet.LayerKind.{layer.Kind}, global::LeNet.Activation.{layer.Activation}, " +
+                $"{SourceWriter.Int(layer.WeightOffset)}, {SourceWriter.Int(layer.WeightLength)}, {SourceWriter.Int(layer.BiasOffset)}, {SourceWriter.Int(layer.BiasLength)}, " +
+                $"{SourceWriter.Int(fanIn)}, {SourceWriter.Int(fanOut)}, {SourceWriter.Int(layer.OutputLength)}),");
+        }
+
+        w.Line("};");
+        w.Line();
+    }
+
+    private static void EmitBackwardMembers(SourceWriter w, ShapeChain chain)
+    {
+        LayerShape last = chain.Last;
+        string loss = LossKind(last);
+
+        w.Line("/// <summary>Runs the network and back-propagates the label's loss; adds every parameter's gradient into <paramref name=\"gradients\"/> (same order as Parameters).</summary>");
+        w.Line("/// <returns>The example's loss.</returns>");
+        w.Open($"public float Backward({ReadOnlySpan} input, int label, {Span} gradients, {Span} workspace)");
+        if (loss == "None")
+        {
+            w.Line($"throw new global::System.InvalidOperationException(\"{last.Name} has activation {last.Activation}; a label loss needs a Softmax output or a single Sigmoid unit. Use Backward(input, outputGradient, gradients, workspace).\");");
+            w.Close();
+            w.Line();
+        }
+        else
+        {
+            EmitTrainingChecks(w);
+            int classes = loss == "CrossEntropy" ? last.OutputLength : 2;
+            w.Open($"if ((uint)label >= {classes})");
+            w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(label), label, \"Expected a label from 0 to {classes - 1}.\");");
+            w.Close();
+            w.Line("ForwardCore(_parameters, input, workspace);");
+            w.Line($"{ReadOnlySpan} probabilities = workspace.Slice(OutputOffset, OutputLength);");
+            w.Line($"{Span} outputGradient = workspace.Slice(WorkspaceLength + OutputOffset, OutputLength);");
+            if (loss == "CrossEntropy")
+            {
+                w.Line("// Softmax and cross-entropy fused: dL/dz = p - onehot(label).");
+                w.Line("probabilities.CopyTo(outputGradient);");
+                w.Line("outputGradient[label] -= 1f;");
+                w.Line("float loss = global::LeNet.Kernels.NegativeLog(probabilities[label]);");
+            }
+            else
+            {
+                w.Line("// Sigmoid and binary cross-entropy fused: dL/dz = p - label.");
+                w.Line("float p = probabilities[0];");
+                w.Line("outputGradient[0] = p - label;");
+                w.Line("float loss = global::LeNet.Kernels.NegativeLog(label == 1 ? p : 1f - p);");
+            }
+
+            w.Line("BackwardCore(_parameters, input, gradients, workspace, outputIsPreActivation: true);");
+            w.Line("return loss;");
+            w.Close();
+            w.Line();
+        }
+
+        w.Line("/// <summary>Runs the network and back-propagates <paramref name=\"outputGradient\"/>, the gradient of some loss with respect to the output; adds every parameter's gradient into <paramref name=\"gradients\"/>.</summary>");
+        w.Open($"public void Backward({ReadOnlySpan} input, {ReadOnlySpan} outputGradient, {Span} gradients, {Span} workspace)");
+        EmitTrainingChecks(w);
+        EmitLengthCheck(w, "outputGradient", "OutputLength", "==");
+        w.Line("ForwardCore(_parameters, input, workspace);");
+        w.Line("outputGradient.CopyTo(workspace.Slice(WorkspaceLength + OutputOffset, OutputLength));");
+        w.Line("BackwardCore(_parameters, input, gradients, workspace, outputIsPreActivation: false);");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>");
+        w.Line("/// The backward pass. The gradient of the loss with respect to each activation lives in the second half of the");
+        w.Line("/// workspace at the activation's own offset; each layer overwrites its input's gradient and adds to its parameters'.");
+        w.Line("/// </summary>");
+        w.Open($"private static void BackwardCore({ReadOnlySpan} parameters, {ReadOnlySpan} input, {Span} gradients, {Span} workspace, bool outputIsPreActivation)");
+        w.Line($"{Span} deltas = workspace.Slice(WorkspaceLength, WorkspaceLength);");
+        for (int i = chain.Layers.Count - 1; i >= 0; i--)
+        {
+            LayerShape layer = chain.Layers[i];
+            string y = OutputSpan(layer, "workspace");
+            string dy = OutputSpan(layer, "deltas");
+            w.Line($"// {layer.Name}");
+            string? activationBackward = layer.Activation switch
+            {
+                ActivationKind.ReLU => "ReluBackward",
+                ActivationKind.Tanh => "TanhBackward",
+                ActivationKind.Sigmoid => "SigmoidBackward",
+                ActivationKind.Softmax => "SoftmaxBackward",
+                _ => null,
+            };
+            if (activationBackward is not null)
+            {
+                string call = $"global::LeNet.Kernels.{activationBackward}({y}, {dy});";
+                if (i == chain.Layers.Count - 1)
+                {
+                    w.Open("if (!outputIsPreActivation)");
+                    w.Line(call);
+                    w.Close();
+                }
+                else
+                {
+                    w.Line(call);
+                }
+            }
+
+            bool hasInputGradient = layer.InputOffset >= 0;
+            string dx = hasInputGradient ? InputSpan(layer, "deltas", "input") : string.Empty;
+            string x = InputSpan(layer, "workspace", "input");
+            switch (layer.Kind)
+            {
+                case LayerKind.Conv:
+                {
+                    string xs = layer.PaddedOffset >= 0 ? PaddedSpan(layer, "workspace") : x;
+                    string dxs = layer.PaddedOffset >= 0 ? PaddedSpan(layer, "deltas") : dx;
+                    string grads = $"{WeightSpan(layer, "gradients")}, {BiasSpan(layer, "gradients")}";
+                    w.Line(hasInputGradient
+                        ? $"{layer.ClassName}Backward({dy}, {xs}, {WeightSpan(layer, "parameters")}, {dxs}, {grads});"
+                        : $"{layer.ClassName}WeightBackward({dy}, {xs}, {grads});");
+                    if (hasInputGradient && layer.PaddedOffset >= 0)
+                    {
+                        w.Line($"{layer.ClassName}Unpad({dxs}, {dx});");
+                    }
+
+                    break;
+                }
+
+                case LayerKind.Dense:
+                    w.Line($"{layer.ClassName}Backward({dy}, {x}, {WeightSpan(layer, "parameters")}, {(hasInputGradient ? dx : Span + ".Empty")}, {WeightSpan(layer, "gradients")}, {BiasSpan(layer, "gradients")});");
+                    break;
+                default:
+                    if (hasInputGradient)
+                    {
+                        w.Line($"{layer.ClassName}Backward({dy}, {x}, {dx});");
+                    }
+
+                    break;
+            }
+        }
+
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitTrainingChecks(SourceWriter w)
+    {
+        EmitLengthCheck(w, "input", "InputLength", "==");
+        EmitLengthCheck(w, "gradients", "ParameterCount", "==");
+        EmitLengthCheck(w, "workspace", "TrainingWorkspaceLength", ">=");
+    }
+
+    private static void EmitBackwardKernel(SourceWriter w, LayerShape layer, UnrollKind unroll)
+    {
+        switch (layer.Kind)
+        {
+            case LayerKind.Conv:
+                bool hasInputGradient = layer.InputOffset >= 0;
+                if (hasInputGradient && layer.PaddedOffset >= 0)
+                {
+                    EmitUnpad(w, layer);
+                }
+
+                EmitConvBackward(w, layer, unroll, hasInputGradient);
+                break;
+            case LayerKind.MaxPool:
+            case LayerKind.AvgPool:
+                if (layer.InputOffset >= 0)
+                {
+                    EmitPoolBackward(w, layer, unroll);
+                }
+
+                break;
+            default:
+                EmitDenseBackward(w, layer);
+                break;
+        }
+    }
+
+    private static void EmitUnpad(SourceWriter w, LayerShape layer)
+    {
+        int p = layer.Padding;
+        w.Line($"/// <summary>{layer.Name}: copies the middle of dxp ({layer.InC},{layer.PaddedH},{layer.PaddedW}) into dx ({layer.InC},{layer.InH},{layer.InW}); the padding's gradient is dropped.</summary>");
+        w.Open($"private static void {layer.ClassName}Unpad({ReadOnlySpan} dxp, {Span} dx)");
+        w.Open($"for (int c = 0; c < {layer.InC}; c++)");
+        w.Open($"for (int row = 0; row < {layer.InH}; row++)");
+        w.Line($"dxp.Slice((c * {layer.PaddedH} + row + {p}) * {layer.PaddedW} + {p}, {layer.InW}).CopyTo(dx.Slice((c * {layer.InH} + row) * {layer.InW}, {layer.InW}));");
+        w.Close();
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>
+    /// Convolution backward, one output at a time: its gradient g adds g·x to each tap's weight gradient and, unless
+    /// this is the first layer, g·w to each tap's input gradient. Zero gradients (ReLU's dead units) are skipped.
+    /// </summary>
+    private static void EmitConvBackward(SourceWriter w, LayerShape layer, UnrollKind unroll, bool hasInputGradient)
+    {
+        int k = layer.Kernel, s = layer.Stride, inW = layer.PaddedW, inH = layer.PaddedH, inC = layer.InC;
+        unroll = Budgeted(unroll, k);
+        string name = hasInputGradient ? "Backward" : "WeightBackward";
+        w.Line(hasInputGradient
+            ? $"/// <summary>{EscapeXml(ShapeComment(layer))}, backward. Overwrites dx; adds to dw and db.</summary>"
+            : $"/// <summary>{EscapeXml(ShapeComment(layer))}, backward for the first layer: no input gradient. Adds to dw and db.</summary>");
+        w.Open(hasInputGradient
+            ? $"private static void {layer.ClassName}{name}({ReadOnlySpan} dy, {ReadOnlySpan} x, {ReadOnlySpan} w, {Span} dx, {Span} dw, {Span} db)"
+            : $"private static void {layer.ClassName}{name}({ReadOnlySpan} dy, {ReadOnlySpan} x, {Span} dw, {Span} db)");
+        w.Line($"ref float dys = ref {MemoryMarshal}.GetReference(dy);");
+        w.Line($"ref float xs = ref {MemoryMarshal}.GetReference(x);");
+        w.Line($"ref float dws = ref {MemoryMarshal}.GetReference(dw);");
+        if (hasInputGradient)
+        {
+            w.Line($"ref float ws = ref {MemoryMarshal}.GetReference(w);");
+            w.Line($"ref float dxs = ref {MemoryMarshal}.GetReference(dx);");
+            w.Line("dx.Clear();");
+        }
+
+        w.Open($"for (int oc = 0; oc < {layer.OutC}; oc++)");
+        w.Line("float biasGradient = 0f;");
+        w.Open($"for (int oy = 0; oy < {layer.OutH}; oy++)");
+        w.Open($"for (int ox = 0; ox < {layer.OutW}; ox++)");
+        w.Line($"float g = {Unsafe}.Add(ref dys, (oc * {layer.OutH} + oy) * {layer.OutW} + ox);");
+        w.Open("if (g == 0f)");
+        w.Line("continue;");
+        w.Close();
+        w.Line("biasGradient += g;");
+        w.Open($"for (int ic = 0; ic < {inC}; ic++)");
+        w.Line($"int xi = (ic * {inH} + oy * {s}) * {inW} + ox * {s};");
+        w.Line($"int wi = (oc * {inC} + ic) * {k * k};");
+        EmitWindow(w, k, inW, unroll, "xi", "wi", (xo, wo) =>
+            $"{Unsafe}.Add(ref dws, {wo}) += g * {Unsafe}.Add(ref xs, {xo});" +
+            (hasInputGradient ? $" {Unsafe}.Add(ref dxs, {xo}) += g * {Unsafe}.Add(ref ws, {wo});" : string.Empty));
+        w.Close();
+        w.Close();
+        w.Close();
+        w.Line("db[oc] += biasGradient;");
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitPoolBackward(SourceWriter w, LayerShape layer, UnrollKind unroll)
+    {
+        int k = layer.Kernel, s = layer.Stride;
+        unroll = Budgeted(unroll, k);
+        bool max = layer.Kind == LayerKind.MaxPool;
+        w.Line(max
+            ? $"/// <summary>{EscapeXml(ShapeComment(layer))}, backward: each gradient goes to its window's first maximum. Overwrites dx.</summary>"
+            : $"/// <summary>{EscapeXml(ShapeComment(layer))}, backward: each gradient is shared evenly by its window. Overwrites dx.</summary>");
+        w.Open($"private static void {layer.ClassName}Backward({ReadOnlySpan} dy, {ReadOnlySpan} x, {Span} dx)");
+        w.Line($"ref float xs = ref {MemoryMarshal}.GetReference(x);");
+        w.Line($"ref float dxs = ref {MemoryMarshal}.GetReference(dx);");
+        w.Line("dx.Clear();");
+        w.Open($"for (int c = 0; c < {layer.InC}; c++)");
+        w.Open($"for (int oy = 0; oy < {layer.OutH}; oy++)");
+        w.Open($"for (int ox = 0; ox < {layer.OutW}; ox++)");
+        w.Line($"int xi = (c * {layer.InH} + oy * {s}) * {layer.InW} + ox * {s};");
+        w.Line($"float g = dy[(c * {layer.OutH} + oy) * {layer.OutW} + ox];");
+        if (max)
+        {
+            w.Line("int best = xi;");
+            w.Line($"float bestValue = {Unsafe}.Add(ref xs, xi);");
+            EmitWindow(w, k, layer.InW, unroll, "xi", null, (xo, _) => xo == "xi" ? null
+                : $"if ({Unsafe}.Add(ref xs, {xo}) > bestValue) {{ best = {xo}; bestValue = {Unsafe}.Add(ref xs, best); }}");
+            w.Line($"{Unsafe}.Add(ref dxs, best) += g;");
+        }
+        else
+        {
+            w.Line($"g *= {SourceWriter.Float(1f / (k * k))};");
+            EmitWindow(w, k, layer.InW, unroll, "xi", null, (xo, _) => $"{Unsafe}.Add(ref dxs, {xo}) += g;");
+        }
+
+        w.Close();
+        w.Close();
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitDenseBackward(SourceWriter w, LayerShape layer)
+    {
+        bool hasInputGradient = layer.InputOffset >= 0;
+        w.Line($"/// <summary>{EscapeXml(ShapeComment(layer))}, backward. {(hasInputGradient ? "Overwrites dx; adds" : "Adds")} to dw and db.</summary>");
+        w.Open($"private static void {layer.ClassName}Backward({ReadOnlySpan} dy, {ReadOnlySpan} x, {ReadOnlySpan} w, {Span} dx, {Span} dw, {Span} db)");
+        w.Line($"{Tensor}.Add(db, dy, db);");
+        if (hasInputGradient)
+        {
+            w.Line("dx.Clear();");
+        }
+
+        w.Open($"for (int o = 0; o < {layer.OutC}; o++)");
+        w.Line("float g = dy[o];");
+        w.Open("if (g == 0f)");
+        w.Line("continue;");
+        w.Close();
+        w.Line($"{Span} dwRow = dw.Slice(o * {layer.InC}, {layer.InC});");
+        w.Line($"{Tensor}.MultiplyAdd(x, g, dwRow, dwRow);");
+        if (hasInputGradient)
+        {
+            w.Line($"{Tensor}.MultiplyAdd(w.Slice(o * {layer.InC}, {layer.InC}), g, dx, dx);");
+        }
+
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    private static string Hex(ulong value) => "0x" + value.ToString("X16", CultureInfo.InvariantCulture) + "UL";
+}
