@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LeNet.Tests.Training;
+
+/// <summary>
+/// The generated backward pass against central differences of a double-precision reference forward pass:
+/// (L(θ+h) − L(θ−h)) / 2h for about 20 coordinates of every weight and bias tensor.
+/// </summary>
+public sealed class GradientCheckTests(ITestOutputHelper output)
+{
+    private const double Step = 1e-5;
+
+    public static readonly DoubleReference LeNet5Reference = new(1, 32, 32, new[]
+    {
+        RefLayer.Conv(6, 5, activation: Activation.ReLU), RefLayer.MaxPool(2, 2),
+        RefLayer.Conv(16, 5, activation: Activation.ReLU), RefLayer.MaxPool(2, 2),
+        RefLayer.Dense(120, Activation.ReLU), RefLayer.Dense(84, Activation.ReLU), RefLayer.Dense(10, Activation.Softmax),
+    });
+
+    private static readonly DoubleReference MixedReference = new(2, 11, 11, new[]
+    {
+        RefLayer.Conv(3, 3, 2, 1, Activation.Tanh), RefLayer.AvgPool(2, 1),
+        RefLayer.Conv(4, 2, 1, 1, Activation.Sigmoid), RefLayer.MaxPool(2, 2),
+        RefLayer.Dense(5, Activation.Tanh), RefLayer.Dense(3, Activation.Softmax),
+    });
+
+    private static readonly DoubleReference BinaryReference = new(1, 6, 6, new[]
+    {
+        RefLayer.Conv(2, 3, activation: Activation.ReLU), RefLayer.MaxPool(2, 2),
+        RefLayer.Dense(4, Activation.Sigmoid), RefLayer.Dense(1, Activation.Sigmoid),
+    });
+
+    private static readonly DoubleReference DenseOnlyReference = new(1, 1, 7, new[]
+    {
+        RefLayer.Dense(6, Activation.Tanh), RefLayer.Dense(4, Activation.ReLU), RefLayer.Dense(3),
+    });
+
+    private static readonly DoubleReference RowUnrolledReference = new(3, 9, 9, new[]
+    {
+        RefLayer.Conv(4, 3, 1, 2, Activation.ReLU), RefLayer.MaxPool(3, 2), RefLayer.Conv(2, 3, 2), RefLayer.Dense(4, Activation.Softmax),
+    });
+
+    [Fact]
+    public void LeNet5CrossEntropyGradientsMatchFiniteDifferences() =>
+        CheckLabelLoss<GradLeNet5>(LeNet5Reference, label: 3, seed: 1);
+
+    [Fact]
+    public void PaddingStrideAveragePoolTanhSigmoidGradientsMatchFiniteDifferences() =>
+        CheckLabelLoss<GradMixed>(MixedReference, label: 2, seed: 2);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void SigmoidBinaryCrossEntropyGradientsMatchFiniteDifferences(int label) =>
+        CheckLabelLoss<GradBinary>(BinaryReference, label, seed: 3 + label);
+
+    [Fact]
+    public void DenseOnlyArbitraryOutputGradientMatchesFiniteDifferences() =>
+        CheckOutputGradient<GradDenseOnly>(DenseOnlyReference, seed: 5);
+
+    [Fact]
+    public void RowUnrolledSoftmaxWithPassedInGradientMatchesFiniteDifferences() =>
+        CheckOutputGradient<GradRowUnrolled>(RowUnrolledReference, seed: 6);
+
+    [Fact]
+    public void BackwardAddsToGradientsRatherThanOverwriting()
+    {
+        var (network, input) = RandomNetwork<GradMixed>(seed: 7);
+        var once = new float[GradMixed.ParameterCount];
+        var twice = new float[GradMixed.ParameterCount];
+        var workspace = new float[GradMixed.TrainingWorkspaceLength];
+        network.Backward(input, 1, once, workspace);
+        network.Backward(input, 1, twice, workspace);
+        network.Backward(input, 1, twice, workspace);
+        for (int i = 0; i < once.Length; i++)
+        {
+            Assert.Equal(2 * once[i], twice[i], 5);
+        }
+    }
+
+    [Fact]
+    public void BackwardRejectsBadLabelsAndLengths()
+    {
+        var (network, input) = RandomNetwork<GradLeNet5>(seed: 8);
+        var gradients = new float[GradLeNet5.ParameterCount];
+        var workspace = new float[GradLeNet5.TrainingWorkspaceLength];
+        Assert.Throws<ArgumentOutOfRangeException>(() => network.Backward(input, 10, gradients, workspace));
+        Assert.Throws<ArgumentOutOfRangeException>(() => network.Backward(input, -1, gradients, workspace));
+        var error = Assert.Throws<ArgumentException>(() => network.Backward(input, 1, new float[5], workspace));
+        Assert.Contains("61706", error.Message);
+        Assert.Contains("got 5", error.Message);
+        error = Assert.Throws<ArgumentException>(() => network.Backward(input, 1, gradients, new float[GradLeNet5.WorkspaceLength]));
+        Assert.Contains("workspace", error.Message);
+        Assert.Throws<InvalidOperationException>(() => new GradDenseOnly().Backward(new float[7], 0, new float[GradDenseOnly.ParameterCount], new float[GradDenseOnly.TrainingWorkspaceLength]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GradBinary().Backward(new float[36], 2, new float[GradBinary.ParameterCount], new float[GradBinary.TrainingWorkspaceLength]));
+    }
+
+    private void CheckLabelLoss<TNet>(DoubleReference reference, int label, int seed)
+        where TNet : class, INetwork<TNet>
+    {
+        var (network, input) = RandomNetwork<TNet>(seed);
+        var gradients = new float[TNet.ParameterCount];
+        float loss = network.Backward(input, label, gradients, new float[TNet.TrainingWorkspaceLength]);
+
+        Func<double[], double> lossOf = TNet.Loss == LossKind.CrossEntropy
+            ? y => -Math.Log(y[label])
+            : y => -Math.Log(label == 1 ? y[0] : 1 - y[0]);
+        double[] parameters = ToDouble(network.Parameters);
+        double[] x = ToDouble(input);
+        Assert.Equal(lossOf(reference.Forward(parameters, x)), loss, 4);
+        CompareWithFiniteDifferences<TNet>(gradients, parameters, p => lossOf(reference.Forward(p, x)), seed);
+    }
+
+    /// <summary>Loss = Σ c_i y_i with distinct random c, so each output's gradient path is exercised separately.</summary>
+    private void CheckOutputGradient<TNet>(DoubleReference reference, int seed)
+        where TNet : class, INetwork<TNet>
+    {
+        var (network, input) = RandomNetwork<TNet>(seed);
+        var random = new Random(seed + 100);
+        var weights = new float[TNet.OutputLength];
+        for (int i = 0; i < weights.Length; i++)
+        {
+            weights[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        var gradients = new float[TNet.ParameterCount];
+        network.Backward(input, weights, gradients, new float[TNet.TrainingWorkspaceLength]);
+        double[] x = ToDouble(input);
+        double Loss(double[] p)
+        {
+            double[] y = reference.Forward(p, x);
+            double sum = 0;
+            for (int i = 0; i < y.Length; i++)
+            {
+                sum += weights[i] * y[i];
+            }
+
+            return sum;
+        }
+
+        CompareWithFiniteDifferences<TNet>(gradients, ToDouble(network.Parameters), Loss, seed);
+    }
+
+    private void CompareWithFiniteDifferences<TNet>(float[] gradients, double[] parameters, Func<double[], double> loss, int seed)
+        where TNet : class, INetwork<TNet>
+    {
+        var random = new Random(seed + 200);
+        var failures = new List<string>();
+        int checkedCount = 0;
+        foreach (LayerInfo layer in TNet.Layers)
+        {
+            foreach ((int offset, int length, string tensor) in new[] { (layer.WeightOffset, layer.WeightLength, "W"), (layer.BiasOffset, layer.BiasLength, "b") })
+            {
+                for (int n = 0; n < Math.Min(20, length); n++)
+                {
+                    int index = offset + (length <= 20 ? n : random.Next(length));
+                    double saved = parameters[index];
+                    parameters[index] = saved + Step;
+                    double plus = loss(parameters);
+                    parameters[index] = saved - Step;
+                    double minus = loss(parameters);
+                    parameters[index] = saved;
+                    double numeric = (plus - minus) / (2 * Step);
+                    double analytic = gradients[index];
+                    checkedCount++;
+                    if (Math.Abs(analytic - numeric) > 2e-6 + (2e-3 * Math.Max(Math.Abs(numeric), Math.Abs(analytic))))
+                    {
+                        failures.Add($"{layer.Name}.{tensor}[{index - offset}]: backward {analytic:G6}, finite difference {numeric:G6}");
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"{checkedCount} coordinates checked, {failures.Count} off");
+        Assert.True(checkedCount > 0);
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.GetRange(0, Math.Min(5, failures.Count))));
+    }
+
+    internal static (TNet Network, float[] Input) RandomNetwork<TNet>(int seed)
+        where TNet : class, INetwork<TNet>
+    {
+        var random = new Random(seed);
+        TNet network = TNet.Create();
+        Span<float> parameters = network.Parameters;
+        foreach (LayerInfo layer in TNet.Layers)
+        {
+            double scale = Math.Sqrt(3.0 / Math.Max(1, layer.FanIn));
+            for (int i = 0; i < layer.WeightLength; i++)
+            {
+                parameters[layer.WeightOffset + i] = (float)(((random.NextDouble() * 2) - 1) * scale);
+            }
+
+            for (int i = 0; i < layer.BiasLength; i++)
+            {
+                parameters[layer.BiasOffset + i] = (float)(((random.NextDouble() * 2) - 1) * 0.1);
+            }
+        }
+
+        var input = new float[TNet.InputLength];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = (float)random.NextDouble();
+        }
+
+        return (network, input);
+    }
+
+    private static double[] ToDouble(ReadOnlySpan<float> values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = values[i];
+        }
+
+        return result;
+    }
+}
