@@ -1,0 +1,33 @@
+using System;
+
+namespace LeNet;
+
+/// <summary>
+/// Everything a checkpoint holds: the network's parameters, the fingerprint of its architecture and the optimizer's
+/// state. <see cref="Checkpoint.Save"/> writes one, <see cref="Checkpoint.Load"/> reads and fully validates one.
+/// </summary>
+/// <remarks>
+/// The arrays are neither copied on construction nor kept by <see cref="Checkpoint.Save"/>, which serializes them at
+/// once. The object <see cref="Checkpoint.Load"/> returns owns fresh arrays.
+/// </remarks>
+public sealed class CheckpointData
+{
+    /// <summary>
+    /// Identifies the architecture the parameters belong to. The caller chooses how to compute it (for example
+    /// <see cref="Checkpoint.Fingerprint"/> of the generated <c>Summary</c>); loading refuses a checkpoint whose
+    /// fingerprint differs from the expected one.
+    /// </summary>
+    public required ulong Fingerprint { get; init; }
+
+    /// <summary>All weights and biases, in the network's flat <c>Parameters</c> order.</summary>
+    public required float[] Parameters { get; init; }
+
+    /// <summary>The optimizer's name (for example <c>"Adam"</c>); empty when the checkpoint carries no optimizer.</summary>
+    public string OptimizerName { get; init; } = "";
+
+    /// <summary>Number of optimizer steps taken so far (Adam's <c>t</c>); not negative.</summary>
+    public long Step { get; init; }
+
+    /// <summary>The optimizer's state buffers in the optimizer's own order (Adam: first then second moments); empty for plain SGD.</summary>
+    public float[][] OptimizerState { get; init; } = [];
+}
