@@ -142,6 +142,8 @@ public static class Checkpoint
             ?? throw new ArgumentException("CheckpointData.OptimizerState is null; use an empty array for no state.", nameof(data));
         if (data.Step < 0)
             throw new ArgumentException($"Expected a non-negative optimizer step, got {data.Step}.", nameof(data));
+        if (data.Epoch < 0)
+            throw new ArgumentException($"Expected a non-negative epoch count, got {data.Epoch}.", nameof(data));
         byte[] nameBytes = StrictUtf8.GetBytes(name);
         if (nameBytes.Length > MaxOptimizerNameBytes)
             throw new ArgumentException($"Expected an optimizer name of at most {MaxOptimizerNameBytes} UTF-8 bytes, got {nameBytes.Length}.", nameof(data));
@@ -149,7 +151,7 @@ public static class Checkpoint
             throw new ArgumentException($"Expected at most {MaxOptimizerBuffers} optimizer state buffers, got {state.Length}.", nameof(data));
 
         long length = Magic.Length + sizeof(int) + sizeof(ulong) + sizeof(int)
-            + sizeof(int) + nameBytes.Length + sizeof(long) + sizeof(int);
+            + sizeof(int) + nameBytes.Length + sizeof(long) + sizeof(int) + sizeof(int);
         for (int i = 0; i < state.Length; i++)
         {
             float[] buffer = state[i] ?? throw new ArgumentException($"CheckpointData.OptimizerState[{i}] is null.", nameof(data));
@@ -168,6 +170,7 @@ public static class Checkpoint
         writer.Int32(nameBytes.Length);
         writer.Bytes(nameBytes);
         writer.Int64(data.Step);
+        writer.Int32(data.Epoch);
         writer.Int32(state.Length);
         foreach (float[] buffer in state)
         {
@@ -203,6 +206,7 @@ public static class Checkpoint
             throw Bad(source, $"expected an optimizer name length of 0 to {MaxOptimizerNameBytes} bytes, found {nameLength} at offset {reader.Position - sizeof(int)}");
         ReadOnlySpan<byte> nameBytes = reader.Bytes(nameLength, "the optimizer name");
         long step = reader.Int64("the optimizer step");
+        int epoch = reader.Int32("the epoch count");
         int bufferCount = reader.Int32("the optimizer buffer count");
         if (bufferCount < 0 || bufferCount > MaxOptimizerBuffers)
             throw Bad(source, $"expected 0 to {MaxOptimizerBuffers} optimizer state buffers, found {bufferCount} at offset {reader.Position - sizeof(int)}");
@@ -231,6 +235,8 @@ public static class Checkpoint
             throw Bad(source, $"parameter count mismatch: expected {expectedParameterCount}, the checkpoint has {parameterCount}");
         if (step < 0)
             throw Bad(source, $"expected a non-negative optimizer step, found {step}");
+        if (epoch < 0)
+            throw Bad(source, $"expected a non-negative epoch count, found {epoch}");
 
         string name;
         try
@@ -258,6 +264,7 @@ public static class Checkpoint
             Parameters = parameters,
             OptimizerName = name,
             Step = step,
+            Epoch = epoch,
             OptimizerState = state,
         };
     }

@@ -28,6 +28,9 @@ public sealed class CheckpointData
     /// <summary>Number of optimizer steps taken so far (Adam's <c>t</c>); not negative.</summary>
     public long Step { get; init; }
 
+    /// <summary>Number of training epochs completed; not negative.</summary>
+    public int Epoch { get; init; }
+
     /// <summary>The optimizer's state buffers in the optimizer's own order (Adam: first then second moments); empty for plain SGD.</summary>
     public float[][] OptimizerState { get; init; } = [];
 }

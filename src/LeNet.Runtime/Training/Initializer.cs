@@ -1,0 +1,44 @@
+using System;
+
+namespace LeNet.Training;
+
+/// <summary>Seeded weight initialisation: He for layers followed by ReLU, Xavier/Glorot otherwise; biases start at zero.</summary>
+public static class Initializer
+{
+    /// <summary>
+    /// Fills <paramref name="network"/>'s parameters from <paramref name="seed"/>: weights normal with standard deviation
+    /// √(2 / fan-in) before a ReLU (He et al., 2015) and √(2 / (fan-in + fan-out)) otherwise (Glorot and Bengio, 2010).
+    /// The same seed gives the same parameters on every machine.
+    /// </summary>
+    public static void Initialize<TNet>(TNet network, int seed)
+        where TNet : class, INetwork<TNet>
+    {
+        var random = new Random(seed);
+        Span<float> parameters = network.Parameters;
+        parameters.Clear();
+        foreach (LayerInfo layer in TNet.Layers)
+        {
+            if (layer.WeightLength == 0)
+            {
+                continue;
+            }
+
+            double deviation = layer.Activation == Activation.ReLU
+                ? Math.Sqrt(2.0 / layer.FanIn)
+                : Math.Sqrt(2.0 / (layer.FanIn + layer.FanOut));
+            Span<float> weights = parameters.Slice(layer.WeightOffset, layer.WeightLength);
+            for (int i = 0; i < weights.Length; i++)
+            {
+                weights[i] = (float)(deviation * StandardNormal(random));
+            }
+        }
+    }
+
+    /// <summary>Box–Muller from two uniform draws: written out so the numbers do not depend on a library's sampler.</summary>
+    private static double StandardNormal(Random random)
+    {
+        double u1 = 1.0 - random.NextDouble();
+        double u2 = random.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+}

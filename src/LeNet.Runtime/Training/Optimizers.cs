@@ -1,0 +1,220 @@
+using System;
+
+namespace LeNet.Training;
+
+/// <summary>
+/// Updates parameters from the mean gradient of a mini-batch. Each optimizer is one readable loop; its state
+/// (velocities, moment estimates) has one float per parameter and is saved in checkpoints to resume exactly.
+/// </summary>
+public abstract class Optimizer
+{
+    private float[][] _state = [];
+
+    /// <summary>Creates an optimizer with the given base learning rate.</summary>
+    protected Optimizer(float learningRate)
+    {
+        if (!(learningRate > 0) || float.IsInfinity(learningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Expected a positive, finite learning rate.");
+        }
+
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The short name used on the command line and in checkpoints: sgd, momentum, rmsprop or adam.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The base learning rate; a schedule scales it per epoch.</summary>
+    public float LearningRate { get; }
+
+    /// <summary>Updates applied so far (Adam's t after the last update).</summary>
+    public long Step { get; private set; }
+
+    /// <summary>The state buffers, one float per parameter each (empty for plain gradient descent).</summary>
+    public ReadOnlySpan<float[]> State => _state;
+
+    /// <summary>Number of state buffers this optimizer keeps per parameter.</summary>
+    protected abstract int StateBuffers { get; }
+
+    /// <summary>Applies one update: <paramref name="parameters"/> -= f(<paramref name="gradients"/>) at <paramref name="learningRate"/>.</summary>
+    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    {
+        if (parameters.Length != gradients.Length)
+        {
+            throw new ArgumentException($"Expected {parameters.Length} gradients, one per parameter, got {gradients.Length}.", nameof(gradients));
+        }
+
+        EnsureState(parameters.Length);
+        Step++;
+        Apply(parameters, gradients, learningRate, Step, _state);
+    }
+
+    /// <summary>Replaces the step count and state, as read from a checkpoint. Validates everything before changing anything.</summary>
+    public void Restore(long step, float[][] state, int parameterCount)
+    {
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "Expected a non-negative step count.");
+        }
+
+        bool fresh = step == 0 && state.Length == 0;
+        if (!fresh && state.Length != StateBuffers)
+        {
+            throw new ArgumentException($"{Name} keeps {StateBuffers} state buffer(s), the checkpoint has {state.Length}.", nameof(state));
+        }
+
+        foreach (float[] buffer in state)
+        {
+            if (buffer.Length != parameterCount)
+            {
+                throw new ArgumentException($"Expected optimizer state of {parameterCount} floats per buffer, got {buffer.Length}.", nameof(state));
+            }
+        }
+
+        Step = step;
+        _state = fresh ? [] : Array.ConvertAll(state, buffer => (float[])buffer.Clone());
+    }
+
+    /// <summary>The update rule. <paramref name="t"/> counts from 1.</summary>
+    protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state);
+
+    /// <summary>Creates an optimizer by name with its default hyper-parameters.</summary>
+    /// <exception cref="ArgumentException">The name is not sgd, momentum, rmsprop or adam.</exception>
+    public static Optimizer Create(string name, float? learningRate = null) => name.ToLowerInvariant() switch
+    {
+        "sgd" => new GradientDescent(learningRate ?? GradientDescent.DefaultLearningRate),
+        "momentum" => new Momentum(learningRate ?? Momentum.DefaultLearningRate),
+        "rmsprop" => new RmsProp(learningRate ?? RmsProp.DefaultLearningRate),
+        "adam" => new Adam(learningRate ?? Adam.DefaultLearningRate),
+        _ => throw new ArgumentException($"Unknown optimizer '{name}'; expected sgd, momentum, rmsprop or adam.", nameof(name)),
+    };
+
+    private void EnsureState(int parameterCount)
+    {
+        if (_state.Length != StateBuffers)
+        {
+            _state = new float[StateBuffers][];
+            for (int i = 0; i < _state.Length; i++)
+            {
+                _state[i] = new float[parameterCount];
+            }
+        }
+    }
+}
+
+/// <summary>Plain mini-batch gradient descent: θ ← θ − α·g.</summary>
+public sealed class GradientDescent(float learningRate = GradientDescent.DefaultLearningRate) : Optimizer(learningRate)
+{
+    /// <summary>0.1.</summary>
+    public const float DefaultLearningRate = 0.1f;
+
+    /// <inheritdoc/>
+    public override string Name => "sgd";
+
+    /// <inheritdoc/>
+    protected override int StateBuffers => 0;
+
+    /// <inheritdoc/>
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state) =>
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradients, -learningRate, parameters, parameters);
+}
+
+/// <summary>Gradient descent with momentum (exponentially weighted average of gradients): v ← βv + (1−β)g; θ ← θ − αv.</summary>
+public sealed class Momentum(float learningRate = Momentum.DefaultLearningRate, float beta = 0.9f) : Optimizer(learningRate)
+{
+    /// <summary>0.1.</summary>
+    public const float DefaultLearningRate = 0.1f;
+
+    /// <summary>β, the weight of the running average (0.9).</summary>
+    public float Beta { get; } = beta;
+
+    /// <inheritdoc/>
+    public override string Name => "momentum";
+
+    /// <inheritdoc/>
+    protected override int StateBuffers => 1;
+
+    /// <inheritdoc/>
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    {
+        float[] velocity = state[0];
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            velocity[i] = (Beta * velocity[i]) + ((1 - Beta) * gradients[i]);
+            parameters[i] -= learningRate * velocity[i];
+        }
+    }
+}
+
+/// <summary>RMSProp: s ← βs + (1−β)g²; θ ← θ − α·g / (√s + ε).</summary>
+public sealed class RmsProp(float learningRate = RmsProp.DefaultLearningRate, float beta = 0.999f, float epsilon = 1e-8f) : Optimizer(learningRate)
+{
+    /// <summary>0.001.</summary>
+    public const float DefaultLearningRate = 0.001f;
+
+    /// <summary>β, the weight of the running average of squared gradients (0.999).</summary>
+    public float Beta { get; } = beta;
+
+    /// <summary>ε, keeps the division finite (1e-8).</summary>
+    public float Epsilon { get; } = epsilon;
+
+    /// <inheritdoc/>
+    public override string Name => "rmsprop";
+
+    /// <inheritdoc/>
+    protected override int StateBuffers => 1;
+
+    /// <inheritdoc/>
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    {
+        float[] square = state[0];
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float g = gradients[i];
+            square[i] = (Beta * square[i]) + ((1 - Beta) * g * g);
+            parameters[i] -= learningRate * g / (MathF.Sqrt(square[i]) + Epsilon);
+        }
+    }
+}
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015): m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; with bias correction m̂ = m / (1−β₁ᵗ),
+/// v̂ = v / (1−β₂ᵗ); θ ← θ − α·m̂ / (√v̂ + ε). t starts at 1.
+/// </summary>
+public sealed class Adam(float learningRate = Adam.DefaultLearningRate, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f) : Optimizer(learningRate)
+{
+    /// <summary>0.001.</summary>
+    public const float DefaultLearningRate = 0.001f;
+
+    /// <summary>β₁ (0.9).</summary>
+    public float Beta1 { get; } = beta1;
+
+    /// <summary>β₂ (0.999).</summary>
+    public float Beta2 { get; } = beta2;
+
+    /// <summary>ε (1e-8).</summary>
+    public float Epsilon { get; } = epsilon;
+
+    /// <inheritdoc/>
+    public override string Name => "adam";
+
+    /// <inheritdoc/>
+    protected override int StateBuffers => 2;
+
+    /// <inheritdoc/>
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    {
+        float[] m = state[0], v = state[1];
+        float correction1 = 1 - MathF.Pow(Beta1, t);
+        float correction2 = 1 - MathF.Pow(Beta2, t);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float g = gradients[i];
+            m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g);
+            v[i] = (Beta2 * v[i]) + ((1 - Beta2) * g * g);
+            float mHat = m[i] / correction1;
+            float vHat = v[i] / correction2;
+            parameters[i] -= learningRate * mHat / (MathF.Sqrt(vHat) + Epsilon);
+        }
+    }
+}

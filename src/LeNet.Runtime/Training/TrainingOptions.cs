@@ -1,0 +1,73 @@
+using System;
+
+namespace LeNet.Training;
+
+/// <summary>How a <see cref="Trainer{TNet}"/> trains: batch size, seed, threads, weight decay and learning-rate schedule.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Examples per mini-batch, m in J = (1/m) Σ L (64).</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Drives initialisation and the shuffle of every epoch (1).</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Worker threads; results are bit-identical for the same seed and thread count (all cores by default).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>L2 weight decay λ: the gradient of (λ/2)·‖W‖² is added to the weights' gradients, not the biases' (0).</summary>
+    public float WeightDecay { get; init; }
+
+    /// <summary>The learning rate of epoch e (0-based) is the optimizer's rate times Schedule(e); constant when null.</summary>
+    public Func<int, float>? Schedule { get; init; }
+
+    internal void Validate()
+    {
+        if (BatchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Expected a positive batch size.");
+        }
+
+        if (Threads <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Expected at least one thread.");
+        }
+
+        if (WeightDecay < 0 || !float.IsFinite(WeightDecay))
+        {
+            throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "Expected a non-negative, finite weight decay.");
+        }
+    }
+}
+
+/// <summary>Ready-made learning-rate schedules for <see cref="TrainingOptions.Schedule"/>.</summary>
+public static class Schedules
+{
+    /// <summary>Multiplies the rate by <paramref name="factor"/> every <paramref name="epochs"/> epochs.</summary>
+    public static Func<int, float> StepDecay(int epochs, float factor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
+        return epoch => MathF.Pow(factor, epoch / epochs);
+    }
+
+    /// <summary>Cosine decay from 1 to <paramref name="floor"/> over <paramref name="totalEpochs"/> epochs.</summary>
+    public static Func<int, float> Cosine(int totalEpochs, float floor = 0.01f)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalEpochs);
+        return epoch => floor + ((1 - floor) * 0.5f * (1 + MathF.Cos(MathF.PI * Math.Min(epoch, totalEpochs) / totalEpochs)));
+    }
+}
+
+/// <summary>What one epoch of training did.</summary>
+/// <param name="Epoch">The epoch's number, from 1.</param>
+/// <param name="Loss">Mean loss over the epoch's examples, each taken before its batch's update.</param>
+/// <param name="TrainAccuracy">Share of the epoch's examples classified right before their batch's update.</param>
+/// <param name="Seconds">Wall-clock time of the epoch.</param>
+/// <param name="LearningRate">The learning rate used.</param>
+public sealed record EpochReport(int Epoch, double Loss, double TrainAccuracy, double Seconds, float LearningRate)
+{
+    /// <summary>Training examples processed per second.</summary>
+    public double ImagesPerSecond { get; init; }
+}
+
+/// <summary>Accuracy and mean loss on a data set.</summary>
+public sealed record Evaluation(double Accuracy, double Loss, int Count);
