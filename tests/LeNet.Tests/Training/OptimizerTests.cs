@@ -1,0 +1,65 @@
+using System;
+using LeNet.Training;
+using Xunit;
+
+namespace LeNet.Tests.Training;
+
+public sealed class OptimizerTests
+{
+    /// <summary>One step from θ = 1 with g = 0.5, against values worked out by hand from each update rule.</summary>
+    [Theory]
+    [InlineData("sgd", 0.1f, 1f - (0.1f * 0.5f))]                                  // θ − αg
+    [InlineData("momentum", 0.1f, 1f - (0.1f * 0.1f * 0.5f))]                      // v = 0.1g; θ − αv
+    [InlineData("rmsprop", 0.01f, 1f - (0.01f * 0.5f / (0.015811388f + 1e-8f)))]  // s = 0.001g²; θ − αg/(√s+ε)
+    [InlineData("adam", 0.01f, 1f - (0.01f * 0.5f / (0.5f + 1e-8f)))]             // m̂ = g, v̂ = g²: θ − α·g/(|g|+ε)
+    public void FirstStepMatchesHandComputedValue(string name, float learningRate, float expected)
+    {
+        Optimizer optimizer = Optimizer.Create(name, learningRate);
+        float[] parameters = [1f, -2f];
+        optimizer.Update(parameters, [0.5f, 0f], learningRate);
+        Assert.Equal(expected, parameters[0], 1e-5f);
+        Assert.Equal(-2f, parameters[1]);
+        Assert.Equal(1, optimizer.Step);
+    }
+
+    [Fact]
+    public void AdamSecondStepUsesBiasCorrectionWithTCountingFromOne()
+    {
+        var adam = new Adam(0.01f);
+        float[] parameters = [0f];
+        adam.Update(parameters, [1f], 0.01f);
+        adam.Update(parameters, [-1f], 0.01f);
+        // m = 0.9·0.1 − 0.1 = −0.01, m̂ = −0.01/0.19; v = 0.999·0.001 + 0.001 = 0.001999, v̂ = 0.001999/0.001999 = 1.
+        float m = -0.01f / 0.19f;
+        float expected = -0.01f - (0.01f * m / (1f + 1e-8f));
+        Assert.Equal(expected, parameters[0], 1e-6f);
+    }
+
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("momentum")]
+    [InlineData("rmsprop")]
+    [InlineData("adam")]
+    public void EachOptimizerLowersTheLossOnAFixedBatch(string name)
+    {
+        Dataset batch = SyntheticData.Digits(64, seed: 11);
+        var network = new TinyClassifier();
+        Initializer.Initialize(network, seed: 3);
+        var trainer = new Trainer<TinyClassifier>(network, Optimizer.Create(name), new TrainingOptions { BatchSize = 64, Threads = 1 });
+        double before = trainer.Evaluate(batch).Loss;
+        for (int i = 0; i < 30; i++)
+        {
+            trainer.TrainEpoch(batch);
+        }
+
+        double after = trainer.Evaluate(batch).Loss;
+        Assert.True(after < 0.75 * before, $"{name}: loss {before:F4} -> {after:F4}");
+    }
+
+    [Fact]
+    public void UnknownOptimizerNameIsRefusedWithTheChoices()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Optimizer.Create("adagrad"));
+        Assert.Contains("sgd, momentum, rmsprop or adam", error.Message);
+    }
+}
