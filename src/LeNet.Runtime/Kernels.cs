@@ -1,20 +1,69 @@
 using System;
 using System.ComponentModel;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace LeNet;
 
 /// <summary>Span kernels shared by generated networks. Public only so generated code can call them.</summary>
+/// <remarks>
+/// Reductions here add in a fixed order from index 0. TensorPrimitives' Dot and Sum align their loads to the data's
+/// address, so their rounding depends on where the GC placed an array, which would break bit-identical training.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Kernels
 {
+    /// <summary>Σ x[i]·y[i] over the shorter length, in an order that depends only on the length.</summary>
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        int length = Math.Min(x.Length, y.Length);
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        float sum = 0f;
+        if (Vector.IsHardwareAccelerated && length >= Vector<float>.Count)
+        {
+            int width = Vector<float>.Count;
+            Vector<float> a0 = Vector<float>.Zero, a1 = Vector<float>.Zero, a2 = Vector<float>.Zero, a3 = Vector<float>.Zero;
+            // Four accumulators hide the latency of the multiply-adds.
+            for (; i <= length - (4 * width); i += 4 * width)
+            {
+                a0 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i), a0);
+                a1 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref xs, (nuint)(i + width)), Vector.LoadUnsafe(ref ys, (nuint)(i + width)), a1);
+                a2 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref xs, (nuint)(i + (2 * width))), Vector.LoadUnsafe(ref ys, (nuint)(i + (2 * width))), a2);
+                a3 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref xs, (nuint)(i + (3 * width))), Vector.LoadUnsafe(ref ys, (nuint)(i + (3 * width))), a3);
+            }
+
+            for (; i <= length - width; i += width)
+            {
+                a0 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i), a0);
+            }
+
+            sum = Vector.Sum((a0 + a1) + (a2 + a3));
+        }
+
+        for (; i < length; i++)
+        {
+            sum += Unsafe.Add(ref xs, i) * Unsafe.Add(ref ys, i);
+        }
+
+        return sum;
+    }
+
     /// <summary>Softmax in place, subtracting the maximum first so large logits cannot overflow.</summary>
     public static void Softmax(Span<float> values)
     {
         float max = TensorPrimitives.Max(values);
         TensorPrimitives.Subtract(values, max, values);
         TensorPrimitives.Exp(values, values);
-        float sum = TensorPrimitives.Sum(values);
+        float sum = 0f;
+        foreach (float value in values)
+        {
+            sum += value;
+        }
+
         TensorPrimitives.Divide(values, sum, values);
     }
 
@@ -53,7 +102,7 @@ public static class Kernels
     /// <summary>dz_i = y_i · (dy_i − Σ_j dy_j y_j) for y = softmax(z); in place on <paramref name="gradient"/>.</summary>
     public static void SoftmaxBackward(ReadOnlySpan<float> output, Span<float> gradient)
     {
-        float dot = TensorPrimitives.Dot(output, gradient);
+        float dot = Dot(output, gradient);
         for (int i = 0; i < gradient.Length; i++)
         {
             gradient[i] = output[i] * (gradient[i] - dot);

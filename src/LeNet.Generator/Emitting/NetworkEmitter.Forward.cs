@@ -175,7 +175,7 @@ internal static partial class NetworkEmitter
         w.Line($"/// <summary>{EscapeXml(ShapeComment(layer))}. Overwrites y.</summary>");
         w.Open($"private static void {layer.ClassName}Forward({ReadOnlySpan} x, {ReadOnlySpan} w, {ReadOnlySpan} b, {Span} y)");
         w.Open($"for (int o = 0; o < {layer.OutC}; o++)");
-        w.Line($"y[o] = b[o] + {Tensor}.Dot(w.Slice(o * {layer.InC}, {layer.InC}), x);");
+        w.Line($"y[o] = b[o] + global::LeNet.Kernels.Dot(w.Slice(o * {layer.InC}, {layer.InC}), x);");
         w.Close();
         EmitActivation(w, layer.Activation, "y");
         w.Close();

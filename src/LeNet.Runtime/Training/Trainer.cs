@@ -323,7 +323,8 @@ public sealed class Trainer<TNet>
             order[i] = i;
         }
 
-        var random = new Random(HashCode.Combine(seed, epoch) & int.MaxValue);
+        // Not HashCode.Combine: it is randomised per process, and the order must be the same in every run.
+        var random = new Random(unchecked((seed * 1_000_003) + epoch) & int.MaxValue);
         for (int i = order.Length - 1; i > 0; i--)
         {
             int j = random.Next(i + 1);

@@ -163,12 +163,12 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void SigmoidOutputLearnsIsItASeven()
     {
         string directory = Mnist.DefaultDirectory();
-        Dataset train = Binary(Mnist.Load(directory, MnistSplit.Train).Take(12000));
+        Dataset train = Binary(Mnist.Load(directory, MnistSplit.Train).Take(24000));
         Dataset test = Binary(Mnist.Load(directory, MnistSplit.Test));
         var network = new SevenDetector();
         Initializer.Initialize(network, seed: 2);
-        var trainer = new Trainer<SevenDetector>(network, new Adam(), new TrainingOptions { BatchSize = 32, Threads = 2, Schedule = Schedules.Cosine(3) });
-        for (int e = 0; e < 3; e++)
+        var trainer = new Trainer<SevenDetector>(network, new Adam(), new TrainingOptions { BatchSize = 32, Threads = 2, Schedule = Schedules.Cosine(2) });
+        for (int e = 0; e < 2; e++)
         {
             trainer.TrainEpoch(train);
         }
