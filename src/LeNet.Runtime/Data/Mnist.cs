@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace LeNet;
@@ -127,17 +128,27 @@ public static class Mnist
             table[b] = normalize ? (b / 255f - Mean) / StdDev : b / 255f;
 
         int side = padTo32 ? PaddedSide : ImageSide;
+        var inputs = new float[images.Count * side * side];
+        Expand(images.Pixels, images.Count, table, side, inputs);
+        return Dataset.Wrap(inputs, labels, side * side);
+    }
+
+    /// <summary>
+    /// Writes each 28x28 image of <paramref name="pixels"/> through <paramref name="table"/> into the centre of a
+    /// <paramref name="side"/> x <paramref name="side"/> input, the border set to <c>table[0]</c>.
+    /// </summary>
+    /// <remarks>Runs once per load over ~47 million pixels, so it is compiled fully optimized at once rather than tiered up.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Expand(ReadOnlySpan<byte> pixels, int count, ReadOnlySpan<float> table, int side, Span<float> inputs)
+    {
         int border = (side - ImageSide) / 2;
         int inputLength = side * side;
-        var inputs = new float[images.Count * inputLength];
         if (table[0] != 0f)
-            inputs.AsSpan().Fill(table[0]);
-
-        ReadOnlySpan<byte> pixels = images.Pixels;
-        for (int n = 0; n < images.Count; n++)
+            inputs.Fill(table[0]);
+        for (int n = 0; n < count; n++)
         {
             ReadOnlySpan<byte> image = pixels.Slice(n * ImageSide * ImageSide, ImageSide * ImageSide);
-            Span<float> input = inputs.AsSpan(n * inputLength, inputLength);
+            Span<float> input = inputs.Slice(n * inputLength, inputLength);
             for (int r = 0; r < ImageSide; r++)
             {
                 ReadOnlySpan<byte> source = image.Slice(r * ImageSide, ImageSide);
@@ -146,8 +157,6 @@ public static class Mnist
                     destination[c] = table[source[c]];
             }
         }
-
-        return Dataset.Wrap(inputs, labels, inputLength);
     }
 
     /// <summary>
