@@ -115,9 +115,9 @@ public sealed class MnistRealDataTests(ITestOutputHelper output)
     [MnistFact]
     public void Pixels_are_the_file_bytes_divided_by_255()
     {
+        Dataset test = RealMnist.Test; // first, so missing data fails with Mnist.MissingDataMessage
         string path = System.IO.Path.Combine(Mnist.DefaultDirectory(), Mnist.ImagesFileName(MnistSplit.Test));
         IdxImages images = IdxReader.ReadImages(System.IO.File.Exists(path) ? path : path[..^".gz".Length]);
-        Dataset test = RealMnist.Test;
 
         Assert.Equal(10_000, images.Count);
         for (int n = 0; n < 10_000; n += 997)
