@@ -127,7 +127,7 @@ public sealed class MnistTests : IDisposable
 
         string message = Mnist.MissingDataMessage(_dir.Path);
 
-        Assert.Contains(_dir.Path, message);
+        Assert.StartsWith($"MNIST data not found: looked in '{_dir.Path}'.\n", message);
         foreach (string name in Mnist.FileNames)
             Assert.Contains(name, message);
         Assert.Contains("Missing: train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz.", message);
@@ -173,6 +173,17 @@ public sealed class MnistTests : IDisposable
         Assert.True(Path.IsPathFullyQualified(directory), directory);
         if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Mnist.DirectoryVariable)))
             Assert.EndsWith(Path.Combine("shared", "data", "mnist"), directory);
+    }
+
+    [Fact]
+    public void Missing_data_message_for_the_default_folder_explains_where_that_is()
+    {
+        string message = Mnist.MissingDataMessage(Mnist.DefaultDirectory());
+
+        string expected = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Mnist.DirectoryVariable))
+            ? "(LENET_MNIST_DIR is not set, so ../shared/data/mnist beside the repository)."
+            : "(named by LENET_MNIST_DIR).";
+        Assert.Contains($"looked in '{Mnist.DefaultDirectory()}' {expected}\n", message);
     }
 
     [Fact]

@@ -128,6 +128,9 @@ public static class Mnist
             table[b] = normalize ? (b / 255f - Mean) / StdDev : b / 255f;
 
         int side = padTo32 ? PaddedSide : ImageSide;
+        if ((long)images.Count * side * side > Array.MaxLength)
+            throw new InvalidDataException(
+                $"MNIST image file '{imagesPath}': {images.Count} images of {side}x{side} floats do not fit in one array.");
         var inputs = new float[images.Count * side * side];
         Expand(images.Pixels, images.Count, table, side, inputs);
         return Dataset.Wrap(inputs, labels, side * side);
@@ -191,12 +194,14 @@ public static class Mnist
     {
         ArgumentNullException.ThrowIfNull(directory);
         var text = new StringBuilder();
-        text.Append("MNIST data not found: looked in '").Append(Path.GetFullPath(directory)).Append('\'');
+        string fullPath = Path.GetFullPath(directory);
+        text.Append("MNIST data not found: looked in '").Append(fullPath).Append('\'');
         string? variable = Environment.GetEnvironmentVariable(DirectoryVariable);
-        text.Append(string.IsNullOrWhiteSpace(variable)
-            ? $" ({DirectoryVariable} is not set, so the folder ../shared/data/mnist beside the repository)."
-            : $" (named by {DirectoryVariable}).");
-        text.Append('\n');
+        if (!string.IsNullOrWhiteSpace(variable) && SamePath(fullPath, Path.GetFullPath(variable)))
+            text.Append(" (named by ").Append(DirectoryVariable).Append(')');
+        else if (string.IsNullOrWhiteSpace(variable) && SamePath(fullPath, DefaultDirectory()))
+            text.Append(" (").Append(DirectoryVariable).Append(" is not set, so ../shared/data/mnist beside the repository)");
+        text.Append(".\n");
 
         var missing = new List<string>();
         foreach (string name in FileNames)
@@ -215,6 +220,10 @@ public static class Mnist
             .Append("(the folder shared/data/mnist next to the repository folder that holds LeNetGen.sln).");
         return text.ToString();
     }
+
+    static bool SamePath(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(a), Path.TrimEndingDirectorySeparator(b),
+            OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>The path of <paramref name="gzipName"/> in <paramref name="directory"/>, or of its raw form without <c>.gz</c>; null when neither exists.</summary>
     static string? Find(string directory, string gzipName)
