@@ -205,6 +205,8 @@ public sealed class IdxReaderTests : IDisposable
         var e = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path));
 
         Assert.Contains(path, e.Message);
+        Assert.Contains("the gzip data is corrupt", e.Message);
+        Assert.DoesNotContain("..", e.Message);
     }
 
     [Fact]
