@@ -328,7 +328,7 @@ public static class Checkpoint
             if (count < 0)
                 throw Bad(source, $"expected {what} to be non-negative, found {count} at offset {offset}");
             if ((long)count * elementSize > _bytes.Length - Position)
-                throw Bad(source, $"truncated: {what} at offset {offset} is {count} ({(long)count * elementSize} bytes), but only {_bytes.Length - Position} bytes follow in the {_bytes.Length}-byte file");
+                throw Bad(source, $"truncated or corrupted: {what} at offset {offset} is {count} ({(long)count * elementSize} bytes), but only {_bytes.Length - Position} bytes follow in the {_bytes.Length}-byte file");
             return count;
         }
     }

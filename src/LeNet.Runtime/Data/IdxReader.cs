@@ -179,7 +179,7 @@ public static class IdxReader
         }
         catch (InvalidDataException e)
         {
-            throw Bad(path, $"the gzip data is corrupt: {e.Message}", e);
+            throw Bad(path, $"the gzip data is corrupt: {e.Message.TrimEnd('.')}", e);
         }
     }
 
