@@ -34,6 +34,7 @@ public sealed class CheckpointTests : IDisposable
             Parameters = parameters,
             OptimizerName = optimizer,
             Step = 123_456_789_012L,
+            Epoch = 7,
             OptimizerState =
             [
                 Enumerable.Range(0, parameterCount).Select(i => i * 0.25f).ToArray(),
@@ -64,6 +65,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(Bits(saved.Parameters), Bits(loaded.Parameters));
         Assert.Equal("Adam-β", loaded.OptimizerName);
         Assert.Equal(123_456_789_012L, loaded.Step);
+        Assert.Equal(7, loaded.Epoch);
         Assert.Equal(3, loaded.OptimizerState.Length);
         for (int i = 0; i < 3; i++)
             Assert.Equal(Bits(saved.OptimizerState[i]), Bits(loaded.OptimizerState[i]));
@@ -97,12 +99,13 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(24)));
         Assert.Equal("Adam", Encoding.UTF8.GetString(bytes, 28, 4));
         Assert.Equal(123_456_789_012L, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(32)));
-        Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(40)));
-        Assert.Equal(5, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(44)));
-        Assert.Equal(0.25f, BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(48 + 4)));
+        Assert.Equal(7, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(40)));
+        Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(44)));
+        Assert.Equal(5, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(48)));
+        Assert.Equal(0.25f, BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(52 + 4)));
 
-        // S = 40 + N + sum(4 + 4 L_i); file = S + 4 P + 8.
-        int s = 40 + 4 + (4 + 20) + (4 + 0) + (4 + 20);
+        // S = 44 + N + sum(4 + 4 L_i); file = S + 4 P + 8.
+        int s = 44 + 4 + (4 + 20) + (4 + 0) + (4 + 20);
         Assert.Equal(s + 4 * 5 + 8, bytes.Length);
         Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(s + 4)));
         Assert.Equal(System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)), BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8)));
@@ -120,7 +123,7 @@ public sealed class CheckpointTests : IDisposable
             OptimizerState = [new float[61_706], new float[61_706]],
         };
 
-        Assert.Equal(740_532, Checkpoint.Serialize(data).Length);
+        Assert.Equal(740_536, Checkpoint.Serialize(data).Length);
     }
 
     [Fact]

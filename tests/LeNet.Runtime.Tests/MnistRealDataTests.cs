@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using Xunit;
 using Xunit.Abstractions;
+using LeNet.Tests.Shared;
 
 namespace LeNet.Runtime.Tests;
 
