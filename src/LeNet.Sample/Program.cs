@@ -101,7 +101,7 @@ internal static class Program
         {
             Console.WriteLine($"LeNet-5 on MNIST: {train.Count} training and {test.Count} test images from {directory}");
             Console.WriteLine($"{optimizer.Name}, learning rate {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {arguments.Schedule} schedule, batch {arguments.BatchSize}, seed {arguments.Seed}, {arguments.Threads} thread(s)");
-            Console.WriteLine("epoch      loss   train %    test %   seconds   images/s");
+            Console.WriteLine("epoch      loss   train %    test %   seconds   images/s  allocated");
         }
 
         double trainSeconds = 0;
@@ -117,13 +117,14 @@ internal static class Program
             {
                 Console.WriteLine(string.Format(
                     CultureInfo.InvariantCulture,
-                    "{0,5} {1,9:F4} {2,9:F2} {3,9:F2} {4,9:F1} {5,10:F0}",
+                    "{0,5} {1,9:F4} {2,9:F2} {3,9:F2} {4,9:F1} {5,10:F0} {6,8:N0} B",
                     report.Epoch,
                     report.Loss,
                     report.TrainAccuracy * 100,
                     evaluation.Accuracy * 100,
                     report.Seconds,
-                    report.ImagesPerSecond));
+                    report.ImagesPerSecond,
+                    report.AllocatedBytes));
             }
         }
 

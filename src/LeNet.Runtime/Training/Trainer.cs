@@ -84,6 +84,7 @@ public sealed class Trainer<TNet>
         Array.Clear(_workerLoss);
         Array.Clear(_workerCorrect);
 
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         int workers = Options.Threads;
         using var start = new Barrier(workers);
@@ -178,6 +179,7 @@ public sealed class Trainer<TNet>
         }
 
         clock.Stop();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         double loss = 0;
         long correct = 0;
         for (int t = 0; t < workers; t++)
@@ -191,6 +193,7 @@ public sealed class Trainer<TNet>
         return new EpochReport(CompletedEpochs, loss / data.Count, (double)correct / data.Count, seconds, learningRate)
         {
             ImagesPerSecond = data.Count / seconds,
+            AllocatedBytes = allocated,
         };
     }
 

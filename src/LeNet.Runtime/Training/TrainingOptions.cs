@@ -67,6 +67,9 @@ public sealed record EpochReport(int Epoch, double Loss, double TrainAccuracy, d
 {
     /// <summary>Training examples processed per second.</summary>
     public double ImagesPerSecond { get; init; }
+
+    /// <summary>Bytes the whole process allocated during the epoch (GC.GetTotalAllocatedBytes before and after).</summary>
+    public long AllocatedBytes { get; init; }
 }
 
 /// <summary>Accuracy and mean loss on a data set.</summary>
