@@ -95,6 +95,19 @@ public sealed class DiagnosticTests
         "FC2: units must be positive, got -3");
 
     [Fact]
+    public Task PoolSizeZeroIsReportedOnceAndNotAgainForTheStrideItDefaultsTo() => VerifyAsync("""
+        using LeNet;
+
+        [Network]
+        [Input(32, 32)]
+        [Conv(6, 5)]
+        [MaxPool({|LENET004:0|})]
+        [Dense(10)]
+        partial class Net { }
+        """,
+        "POOL1: size must be positive, got 0");
+
+    [Fact]
     public Task PaddingAsLargeAsTheKernelIsReportedOnThePadding() => VerifyAsync("""
         using LeNet;
 
@@ -144,7 +157,21 @@ public sealed class DiagnosticTests
         [Dense(10)]
         partial class {|LENET008:Net|}<T> { }
         """,
-        "Network type 'Net' must not be generic");
+        "Network type 'Net' must not be generic, nor nested in a generic type");
+
+    [Fact]
+    public Task NetworkNestedInAGenericTypeIsReportedAsGeneric() => VerifyAsync("""
+        using LeNet;
+
+        partial class Outer<T>
+        {
+            [Network]
+            [Input(32, 32)]
+            [Dense(10)]
+            internal partial class {|LENET008:Net|} { }
+        }
+        """,
+        "Network type 'Outer.Net' must not be generic, nor nested in a generic type");
 
     [Fact]
     public Task NonPartialContainerIsReportedOnTheContainer() => VerifyAsync("""
@@ -369,11 +396,11 @@ public sealed class DiagnosticTests
         GeneratorRun run = TestCompiler.Generate(source);
         ImmutableArray<Diagnostic> diagnostics = await TestCompiler.AnalyzeAsync(run.Output);
 
-        IEnumerable<string> want = expected.Select((e, i) => Describe(source, e.Id, e.Span, "Source0.cs", messages[i]));
-        IEnumerable<string> got = diagnostics
+        string want = string.Join("\n", expected.Select((e, i) => Describe(source, e.Id, e.Span, "Source0.cs", messages[i])));
+        string got = string.Join("\n", diagnostics
             .OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, System.StringComparer.Ordinal)
-            .Select(d => Describe(source, d.Id, d.Location.SourceSpan, d.Location.SourceTree?.FilePath, d.GetMessage(CultureInfo.InvariantCulture)));
-        Assert.Equal(want, got);
+            .Select(d => Describe(source, d.Id, d.Location.SourceSpan, d.Location.SourceTree?.FilePath, d.GetMessage(CultureInfo.InvariantCulture))));
+        Assert.True(want == got, $"Expected:\n{want}\nActual:\n{got}");
 
         if (requireCleanOutput)
         {
