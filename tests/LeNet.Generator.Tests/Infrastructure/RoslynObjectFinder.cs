@@ -32,7 +32,7 @@ internal static class RoslynObjectFinder
         }
 
         Type type = value.GetType();
-        if (IsForbidden(type))
+        if (IsRoslynType(type))
         {
             found.Add($"{path}: {type.FullName}");
             return;
@@ -64,7 +64,7 @@ internal static class RoslynObjectFinder
             foreach (FieldInfo field in declaring.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             {
                 string fieldPath = $"{path}.{field.Name}";
-                if (IsForbidden(field.FieldType))
+                if (IsBuiltFromRoslynType(field.FieldType))
                 {
                     found.Add($"{fieldPath}: declared as {field.FieldType}");
                     continue;
@@ -75,19 +75,21 @@ internal static class RoslynObjectFinder
         }
     }
 
+    private static bool IsRoslynType(Type type) => Forbidden.Any(forbidden => forbidden.IsAssignableFrom(type));
+
     /// <summary>A Roslyn type itself, or an array or generic type built from one (ImmutableArray&lt;ISymbol&gt;, Location[]).</summary>
-    private static bool IsForbidden(Type type)
+    private static bool IsBuiltFromRoslynType(Type type)
     {
-        if (Forbidden.Any(forbidden => forbidden.IsAssignableFrom(type)))
+        if (IsRoslynType(type))
         {
             return true;
         }
 
         if (type.HasElementType && type.GetElementType() is { } element)
         {
-            return IsForbidden(element);
+            return IsBuiltFromRoslynType(element);
         }
 
-        return type.IsGenericType && type.GetGenericArguments().Any(IsForbidden);
+        return type.IsGenericType && type.GetGenericArguments().Any(IsBuiltFromRoslynType);
     }
 }
