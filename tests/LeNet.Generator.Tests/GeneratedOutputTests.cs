@@ -107,6 +107,40 @@ public sealed class GeneratedOutputTests
         Assert.True(diagnostics.IsEmpty, TestCompiler.Describe(diagnostics));
     }
 
+    /// <summary>The generated part repeats each container's keyword; the output must compile for every kind of container.</summary>
+    [Theory]
+    [InlineData("partial class Outer", "Outer")]
+    [InlineData("static partial class Outer", "Outer")]
+    [InlineData("partial struct Outer", "Outer")]
+    [InlineData("partial record Outer", "Outer")]
+    [InlineData("partial record struct Outer", "Outer")]
+    [InlineData("partial interface IOuter", "IOuter")]
+    public async Task NetworkNestedInAnyPartialContainerCompiles(string container, string containerName)
+    {
+        GeneratorRun run = TestCompiler.Generate($$"""
+            using LeNet;
+
+            namespace Demo;
+
+            {{container}}
+            {
+                internal partial class Middle
+                {
+                    [Network]
+                    [Input(4, 4)]
+                    [Dense(2)]
+                    internal partial class Net { }
+
+                    internal static int Use() => Net.InputLength + new Net().Parameters.Length;
+                }
+            }
+            """);
+
+        Assert.Equal($"Demo.{containerName}.Middle.Net.LeNet.g.cs", Assert.Single(run.GeneratedSources).Key);
+        ImmutableArray<Diagnostic> diagnostics = await TestCompiler.AllDiagnosticsAsync(run);
+        Assert.True(diagnostics.IsEmpty, TestCompiler.Describe(diagnostics));
+    }
+
     [Theory]
     [MemberData(nameof(SnapshotNetworks))]
     public void GermanCultureEmitsTheSameTextAsInvariant(string network)
