@@ -40,9 +40,9 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor LayersSplit = Error("LENET007", "Layers split over partial declarations",
         "Layer attributes of '{0}' must all stand on one declaration, because their order is the layer order; move this one to the declaration with the others");
 
-    /// <summary>LENET008: generic network type. {0} type name.</summary>
+    /// <summary>LENET008: generic network type, or one nested in a generic type. {0} type name.</summary>
     public static readonly DiagnosticDescriptor Generic = Error("LENET008", "Network type must not be generic",
-        "Network type '{0}' must not be generic");
+        "Network type '{0}' must not be generic, nor nested in a generic type");
 
     /// <summary>LENET009: a containing type is not partial. {0} network type, {1} containing type.</summary>
     public static readonly DiagnosticDescriptor ContainerNotPartial = Error("LENET009", "Containing type must be partial",

@@ -138,7 +138,8 @@ internal static class NetworkParser
             type.Name,
             new EquatableArray<ContainingType>(containers),
             IsPartial(type, cancellationToken),
-            type.TypeParameters.Length > 0,
+            // IsGenericType also covers a type nested in a generic one, whose generated part could not name the container.
+            type.IsGenericType,
             unreadable,
             unroll,
             new EquatableArray<LayerSpec>(layers),

@@ -258,7 +258,12 @@ internal static class ShapeChecker
     {
         int size = layer.A, stride = layer.C;
         bool ok = Positive(problems, index, name, "size", size);
-        ok &= Positive(problems, index, name, "stride", stride);
+
+        // A stride left out copies the size, so its error would only repeat the size's, on the whole attribute.
+        if (ok || stride != size)
+        {
+            ok &= Positive(problems, index, name, "stride", stride);
+        }
         if (!ok || !shapeKnown)
         {
             shapeKnown = false;

@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using LeNet.Generator.Model;
+using LeNet.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace LeNet.Generator.Tests;
+
+/// <summary>
+/// The pipeline caches: a second run on an equal compilation, or after an edit elsewhere, does no new work past the
+/// parse, and its models hold no Roslyn objects that would keep old compilations alive.
+/// </summary>
+public sealed class IncrementalTests
+{
+    private static readonly string[] PipelineSteps = { TrackingNames.Parse, TrackingNames.Emittable, TrackingNames.Check };
+
+    [Fact]
+    public void RerunOnAClonedCompilationIsCachedOrUnchanged()
+    {
+        CSharpCompilation compilation = TestCompiler.Compile(Networks.LeNet5(channels: 3));
+        GeneratorRun first = TestCompiler.Generate(compilation);
+
+        GeneratorRun second = TestCompiler.Generate(compilation.Clone(), first.Driver);
+
+        AssertEveryOutput(second.Result, _ => true, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        Assert.Equal(first.GeneratedSources, second.GeneratedSources);
+    }
+
+    [Fact]
+    public void UnrelatedEditsKeepThePipelineCachedOrUnchanged()
+    {
+        CSharpCompilation compilation = TestCompiler.Compile(Networks.LeNet5(channels: 3));
+        GeneratorRun first = TestCompiler.Generate(compilation);
+
+        // A new class in its own file, then a new method on the network itself (its file changes, its layers do not).
+        CSharpCompilation withClass = compilation.AddSyntaxTrees(TestCompiler.Parse("namespace Demo; internal sealed class Unrelated { public int M() => 1; }", 1));
+        GeneratorRun second = TestCompiler.Generate(withClass, first.Driver);
+        AssertEveryOutput(second.Result, _ => true, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+
+        SyntaxTree networkTree = withClass.SyntaxTrees.First();
+        string withMethod = networkTree.ToString().Replace("public partial class LeNet5 { }", "public partial class LeNet5 { internal int Extra() => 2; }", StringComparison.Ordinal);
+        Assert.NotEqual(networkTree.ToString(), withMethod);
+        GeneratorRun third = TestCompiler.Generate(withClass.ReplaceSyntaxTree(networkTree, TestCompiler.Parse(withMethod)), second.Driver);
+        AssertEveryOutput(third.Result, _ => true, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+    }
+
+    [Fact]
+    public void ChangingAKernelModifiesThatNetworkOnly()
+    {
+        string other = Networks.LeNet5(channels: 1, typeName: "Other");
+        CSharpCompilation compilation = TestCompiler.Compile(Networks.LeNet5(channels: 3), other);
+        GeneratorRun first = TestCompiler.Generate(compilation);
+
+        SyntaxTree networkTree = compilation.SyntaxTrees.First();
+        string edited = networkTree.ToString().Replace("[Conv(filters: 16, kernel: 5,", "[Conv(filters: 16, kernel: 3,", StringComparison.Ordinal);
+        Assert.NotEqual(networkTree.ToString(), edited);
+        GeneratorRun second = TestCompiler.Generate(compilation.ReplaceSyntaxTree(networkTree, TestCompiler.Parse(edited)), first.Driver);
+
+        AssertEveryOutput(second.Result, value => NameOf(value) == "LeNet5", IncrementalStepRunReason.Modified);
+        AssertEveryOutput(second.Result, value => NameOf(value) == "Other", IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        Assert.Contains("public const int Kernel = 3, Stride = 1, Padding = 0;", second.GeneratedSources["Demo.LeNet5.LeNet.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrackedOutputsHoldNoRoslynObjects()
+    {
+        CSharpCompilation compilation = TestCompiler.Compile(
+            Networks.LeNet5(channels: 3),
+            // Also a network with problems, whose model carries them as plain values.
+            "using LeNet; namespace Demo; [Network][Input(4, 4)][Conv(6, kernel: 5)] partial class Broken { }");
+        GeneratorRun run = TestCompiler.Generate(compilation);
+
+        var found = new List<string>();
+        int outputs = 0;
+        foreach (string stepName in PipelineSteps)
+        {
+            foreach (IncrementalGeneratorRunStep step in run.Result.TrackedSteps[stepName])
+            {
+                foreach ((object value, IncrementalStepRunReason _) in step.Outputs)
+                {
+                    found.AddRange(RoslynObjectFinder.Find(value, $"{stepName}[{outputs++}]"));
+                }
+            }
+        }
+
+        Assert.True(outputs >= 6, $"Only {outputs} tracked outputs; the walk would prove little.");
+        Assert.True(found.Count == 0, "Pipeline models hold Roslyn objects:\n" + string.Join("\n", found));
+    }
+
+    /// <summary>Every output of every pipeline step that <paramref name="select"/> picks has one of the reasons; at least one is picked per step.</summary>
+    private static void AssertEveryOutput(GeneratorRunResult result, Func<object, bool> select, params IncrementalStepRunReason[] reasons)
+    {
+        foreach (string stepName in PipelineSteps)
+        {
+            Assert.True(result.TrackedSteps.TryGetValue(stepName, out var steps), $"No tracked step named {stepName}.");
+            var picked = steps.SelectMany(step => step.Outputs).Where(output => select(output.Value)).ToList();
+            Assert.True(picked.Count > 0, $"Step {stepName} has no output to check.");
+            foreach ((object value, IncrementalStepRunReason reason) in picked)
+            {
+                Assert.True(reasons.Contains(reason), $"Step {stepName} output for {NameOf(value)} was {reason}, expected {string.Join(" or ", reasons)}.");
+            }
+        }
+    }
+
+    private static string? NameOf(object value) => value switch
+    {
+        NetworkSpec spec => spec.TypeName,
+        CheckedNetwork network => network.Spec.TypeName,
+        _ => null,
+    };
+}
