@@ -84,10 +84,14 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor UnknownUnroll = Error("LENET018", "Unknown unroll setting",
         "{0} is not a KernelUnroll value (None, Row or Window)");
 
+    /// <summary>LENET019: a type that cannot hold the generated instance members. {0} type name, {1} what it is.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedType = Error("LENET019", "Network type must be a plain class",
+        "Network type '{0}' must be a non-static, non-abstract class, not {1}");
+
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
         NotPartial, WindowDoesNotFit, MissingInput, NotPositive, PaddingTooLarge, SoftmaxNotLast, LayersSplit, Generic,
         ContainerNotPartial, StrideLeavesInputUnused, WorkspaceTooLargeForStack, InputNotFirst, SpatialAfterDense,
-        NegativePadding, NoLayers, UnknownActivation, TooLarge, UnknownUnroll);
+        NegativePadding, NoLayers, UnknownActivation, TooLarge, UnknownUnroll, UnsupportedType);
 
     public static bool IsError(string id) => ById[id].DefaultSeverity == DiagnosticSeverity.Error;
 

@@ -20,7 +20,7 @@ internal static partial class NetworkEmitter
     /// <summary>False when no valid partial declaration can be written (not partial, generic, or in a non-partial type).</summary>
     public static bool CanEmit(NetworkSpec spec)
     {
-        if (!spec.IsPartial || spec.IsGeneric)
+        if (!spec.IsPartial || spec.IsGeneric || spec.UnsupportedKind.Length > 0)
         {
             return false;
         }
@@ -98,7 +98,7 @@ internal static partial class NetworkEmitter
     private static void EmitNetwork(SourceWriter w, NetworkSpec spec, ShapeChain chain, string generatorVersion, CancellationToken cancellationToken)
     {
         string self = spec.TypeName;
-        bool onStack = chain.WorkspaceLength * sizeof(float) <= Shapes.ShapeChecker.StackLimitBytes;
+        bool onStack = (long)chain.WorkspaceLength * sizeof(float) <= Shapes.ShapeChecker.StackLimitBytes;
         LayerShape last = chain.Last;
 
         w.Line("/// <summary>");
@@ -171,7 +171,9 @@ internal static partial class NetworkEmitter
         w.Line($"static global::LeNet.LossKind {Interface}<{self}>.Loss => Loss;");
         w.Line($"static string {Interface}<{self}>.Summary => Summary;");
         w.Line($"static global::System.ReadOnlySpan<global::LeNet.LayerInfo> {Interface}<{self}>.Layers => s_layers;");
-        w.Line($"static {self} {Interface}<{self}>.Create() => new {self}();");
+        w.Line(spec.HasParameterlessConstructor
+            ? $"static {self} {Interface}<{self}>.Create() => new {self}();"
+            : $"static {self} {Interface}<{self}>.Create() => throw new global::System.NotSupportedException(\"{self} has no parameterless constructor, so generic code cannot create it; add one or create the network yourself.\");");
         w.Line();
 
         foreach (LayerShape layer in chain.Layers)
@@ -219,7 +221,7 @@ internal static partial class NetworkEmitter
         }
         else
         {
-            w.Line("float[] activations = new float[WorkspaceLength];");
+            w.Line($"{Span} activations = new float[WorkspaceLength];");
         }
 
         EmitLengthCheck(w, "input", "InputLength", "==");

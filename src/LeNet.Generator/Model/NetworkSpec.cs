@@ -40,6 +40,8 @@ internal sealed record ContainingType(string Keyword, string Name, bool IsPartia
 
 /// <summary>
 /// Everything the generator and analyzer know of one <c>[Network]</c> type: plain values only, so the pipeline caches.
+/// <see cref="UnsupportedKind"/> names what makes the type unable to hold the generated members (static, abstract, a
+/// record, file-local), or is empty.
 /// </summary>
 internal sealed record NetworkSpec(
     string Namespace,
@@ -47,6 +49,8 @@ internal sealed record NetworkSpec(
     EquatableArray<ContainingType> ContainingTypes,
     bool IsPartial,
     bool IsGeneric,
+    string UnsupportedKind,
+    bool HasParameterlessConstructor,
     bool HasUnreadableAttribute,
     int Unroll,
     EquatableArray<LayerSpec> Layers,

@@ -140,6 +140,8 @@ internal static class NetworkParser
             IsPartial(type, cancellationToken),
             // IsGenericType also covers a type nested in a generic one, whose generated part could not name the container.
             type.IsGenericType,
+            UnsupportedKind(type),
+            type.InstanceConstructors.Any(constructor => constructor.Parameters.Length == 0),
             unreadable,
             unroll,
             new EquatableArray<LayerSpec>(layers),
@@ -221,6 +223,16 @@ internal static class NetworkParser
 
         return type.DeclaringSyntaxReferences.Length > 0;
     }
+
+    /// <summary>What stops the generated members from living on <paramref name="type"/>, in the words of LENET019.</summary>
+    private static string UnsupportedKind(INamedTypeSymbol type) => type switch
+    {
+        { IsStatic: true } => "static",
+        { IsAbstract: true } => "abstract",
+        { IsRecord: true } => "a record",
+        { IsFileLocal: true } => "file-local, since the generated part lives in another file",
+        _ => string.Empty,
+    };
 
     private static string TypeKeyword(INamedTypeSymbol type) => type switch
     {

@@ -27,6 +27,11 @@ internal static class ShapeChecker
             problems.Add(new Problem(Descriptors.NotPartial.Id, ProblemSite.TypeName, 0, null, Args(typeName)));
         }
 
+        if (spec.UnsupportedKind.Length > 0)
+        {
+            problems.Add(new Problem(Descriptors.UnsupportedType.Id, ProblemSite.TypeName, 0, null, Args(typeName, spec.UnsupportedKind)));
+        }
+
         if (spec.IsGeneric)
         {
             problems.Add(new Problem(Descriptors.Generic.Id, ProblemSite.TypeName, 0, null, Args(typeName)));
