@@ -62,23 +62,24 @@ public class ForwardReferenceTests
             float[] input = net.RandomInput(new Random(1000 + seed));
             double[][] expected = net.Reference.Run(network.Parameters, input);
 
-            var output = new float[net.OutputLength];
-            network.Forward(input, output);
-            Tolerance.AssertClose($"{name} seed {seed}: output", output, expected[^1]);
-
-            // A workspace full of garbage must not leak into the result: every kernel overwrites, padding is cleared.
+            // Layer by layer first, so a failure names the first layer that goes wrong. A workspace full of garbage
+            // must not leak into the result: every kernel overwrites and padding is cleared.
             var workspace = new float[net.WorkspaceLength + 3];
             workspace.AsSpan().Fill(float.NaN);
-            var output2 = new float[net.OutputLength];
-            network.Forward(input, output2, workspace);
-            Tolerance.AssertClose($"{name} seed {seed}: output with a caller workspace", output2, expected[^1]);
-
+            var output = new float[net.OutputLength];
+            network.Forward(input, output, workspace);
             for (int l = 0; l < net.Reference.Layers.Count; l++)
             {
                 RefShape layer = net.Reference.Layers[l];
                 int offset = net.LayerConstant(layer.ClassName, "OutputOffset");
                 Tolerance.AssertClose($"{name} seed {seed}: {layer.ClassName} activations", workspace.AsSpan(offset, layer.OutputLength), expected[l]);
             }
+
+            Tolerance.AssertClose($"{name} seed {seed}: output with a caller workspace", output, expected[^1]);
+
+            var stackOutput = new float[net.OutputLength];
+            network.Forward(input, stackOutput);
+            Tolerance.AssertClose($"{name} seed {seed}: output", stackOutput, expected[^1]);
         }
     }
 

@@ -25,7 +25,7 @@ public class MethodSizeTests(ITestOutputHelper output)
         Type[] networks = typeof(MethodSizeTests).Assembly.GetTypes()
             .Where(t => t.GetCustomAttribute<GeneratedCodeAttribute>()?.Tool == "LeNet.Generator" && !t.IsNested)
             .ToArray();
-        Assert.Equal(NetworkCases.All.Count, networks.Length);
+        Assert.Subset(networks.ToHashSet(), NetworkCases.All.Select(c => c.Type).ToHashSet());
 
         var sizes = new List<(string Method, int Bytes)>();
         foreach (Type network in networks)

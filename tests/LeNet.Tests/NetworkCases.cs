@@ -146,6 +146,11 @@ internal static class NetworkCases
             new RefConv(6, 3, Activation: ReLU),
             new RefPool(Max: true, 3, 2),
             new RefDense(5))),
+        new NetworkCase<BigKernelNet>(new ReferenceNetwork(1, 40, 40,
+            new RefConv(3, 15, Activation: ReLU),
+            new RefConv(2, 14),
+            new RefPool(Max: true, 13, 13),
+            new RefDense(4))),
     ];
 
     /// <summary>Case names for theories; xunit shows each network as its own test case.</summary>

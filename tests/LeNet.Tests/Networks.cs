@@ -101,3 +101,15 @@ public partial class DenseNet { }
 [MaxPool(size: 3, stride: 2)]
 [Dense(5)]
 public partial class NarrowNet { }
+
+/// <summary>
+/// Large kernels at the unroll budget: CONV1's 15x15 window written twice (vector and scalar paths) is over it and
+/// falls back to row unrolling; CONV2's 14x14 window is the largest that stays fully unrolled.
+/// </summary>
+[Network]
+[Input(height: 40, width: 40)]
+[Conv(filters: 3, kernel: 15, Activation = Activation.ReLU)]
+[Conv(filters: 2, kernel: 14)]
+[MaxPool(size: 13)]
+[Dense(4)]
+public partial class BigKernelNet { }
