@@ -1,5 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using W1 = LeNet.Benchmarks.LeNet5Window;
 using W3 = LeNet.Benchmarks.LeNet5RgbWindow;
@@ -84,7 +85,7 @@ public class ForwardBenchmarks
     {
         public Config()
         {
-            AddColumn(new GflopsColumn());
+            AddColumn(StatisticColumn.Median, StatisticColumn.Min, new GflopsColumn(best: false), new GflopsColumn(best: true));
         }
     }
 
