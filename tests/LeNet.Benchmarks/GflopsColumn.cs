@@ -1,0 +1,48 @@
+using System.Globalization;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace LeNet.Benchmarks;
+
+/// <summary>
+/// Achieved GFLOP/s of a forward pass (its FLOP count over the mean, or over the fastest iteration), to set against the
+/// core's peak. The fastest iteration is the better estimate on a machine other work shares.
+/// </summary>
+internal sealed class GflopsColumn(bool best) : IColumn
+{
+    public string Id => nameof(GflopsColumn) + (best ? "Best" : "Mean");
+
+    public string ColumnName => best ? "Best GFLOP/s" : "GFLOP/s";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => best ? 1 : 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => "Forward FLOPs (multiply-add = 2) divided by the " + (best ? "fastest iteration's time" : "mean time");
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        var statistics = summary[benchmarkCase]?.ResultStatistics;
+        double? ns = best ? statistics?.Min : statistics?.Mean;
+        if (ns is not > 0 || benchmarkCase.Parameters["Channels"] is not int channels)
+        {
+            return "NA";
+        }
+
+        // FLOPs per nanosecond is GFLOP/s.
+        return (ForwardBenchmarks.Flops(channels) / ns.Value).ToString("F2", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,115 @@
+using LeNet;
+
+// Networks the forward tests run against their hand-written reference (see NetworkCases).
+// Each one exercises a different path of the emitter; the comment above it says which.
+namespace LeNet.Tests;
+
+/// <summary>LeNet-5 on 32x32 grey images, as in the sample (default window unrolling).</summary>
+[Network]
+[Input(height: 32, width: 32, channels: 1)]
+[Conv(filters: 6, kernel: 5, stride: 1, padding: 0, Activation = Activation.ReLU)]
+[MaxPool(size: 2, stride: 2)]
+[Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
+[MaxPool(size: 2, stride: 2)]
+[Dense(120, Activation = Activation.ReLU)]
+[Dense(84, Activation = Activation.ReLU)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class LeNet5 { }
+
+/// <summary>LeNet-5 on 32x32 colour images.</summary>
+[Network]
+[Input(height: 32, width: 32, channels: 3)]
+[Conv(filters: 6, kernel: 5, stride: 1, padding: 0, Activation = Activation.ReLU)]
+[MaxPool(size: 2, stride: 2)]
+[Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
+[MaxPool(size: 2, stride: 2)]
+[Dense(120, Activation = Activation.ReLU)]
+[Dense(84, Activation = Activation.ReLU)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class LeNet5Rgb { }
+
+/// <summary>LeNet-5 with a loop over kernel rows, each row's taps written out.</summary>
+[Network(Unroll = KernelUnroll.Row)]
+[Input(height: 32, width: 32, channels: 1)]
+[Conv(filters: 6, kernel: 5, Activation = Activation.ReLU)]
+[MaxPool(size: 2)]
+[Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
+[MaxPool(size: 2)]
+[Dense(120, Activation = Activation.ReLU)]
+[Dense(84, Activation = Activation.ReLU)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class LeNet5RowUnroll { }
+
+/// <summary>LeNet-5 with plain loops over the kernel window.</summary>
+[Network(Unroll = KernelUnroll.None)]
+[Input(height: 32, width: 32, channels: 1)]
+[Conv(filters: 6, kernel: 5, Activation = Activation.ReLU)]
+[MaxPool(size: 2)]
+[Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
+[MaxPool(size: 2)]
+[Dense(120, Activation = Activation.ReLU)]
+[Dense(84, Activation = Activation.ReLU)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class LeNet5NoUnroll { }
+
+/// <summary>
+/// Padded convolutions ("same" size), an output row exactly one vector wide (8), and two pools after one conv
+/// (Pool2, Pool2b).
+/// </summary>
+[Network]
+[Input(height: 16, width: 16)]
+[Conv(filters: 4, kernel: 5, padding: 2, Activation = Activation.ReLU)]
+[MaxPool(size: 2)]
+[Conv(filters: 6, kernel: 3, padding: 1, Activation = Activation.Tanh)]
+[MaxPool(size: 2)]
+[AvgPool(size: 2)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class PaddedNet { }
+
+/// <summary>Stride-2 convolutions (the scalar column path), the second one padded; no unrolling; linear output.</summary>
+[Network(Unroll = KernelUnroll.None)]
+[Input(height: 15, width: 15, channels: 2)]
+[Conv(filters: 8, kernel: 3, stride: 2, Activation = Activation.ReLU)]
+[Conv(filters: 4, kernel: 3, stride: 2, padding: 1)]
+[Dense(3)]
+public partial class StridedNet { }
+
+/// <summary>
+/// A non-square 12x20 input with three channels, 3x3 kernels, average pooling, tanh and sigmoid, an output row of
+/// 18 (two overlapping vectors) then of 7 (narrower than a vector), and a single sigmoid output; row unrolling.
+/// </summary>
+[Network(Unroll = KernelUnroll.Row)]
+[Input(height: 12, width: 20, channels: 3)]
+[Conv(filters: 5, kernel: 3, Activation = Activation.Tanh)]
+[AvgPool(size: 2)]
+[Conv(filters: 4, kernel: 3, Activation = Activation.Sigmoid)]
+[Dense(1, Activation = Activation.Sigmoid)]
+public partial class WideNet { }
+
+/// <summary>Dense layers only: the (2,4,5) input is read flattened.</summary>
+[Network]
+[Input(height: 4, width: 5, channels: 2)]
+[Dense(16, Activation = Activation.Tanh)]
+[Dense(8, Activation = Activation.ReLU)]
+[Dense(4, Activation = Activation.Softmax)]
+public partial class DenseNet { }
+
+/// <summary>Output rows narrower than a vector (7 and 3) and overlapping 3x3 pooling windows with stride 2.</summary>
+[Network]
+[Input(height: 9, width: 9, channels: 3)]
+[Conv(filters: 6, kernel: 3, Activation = Activation.ReLU)]
+[MaxPool(size: 3, stride: 2)]
+[Dense(5)]
+public partial class NarrowNet { }
+
+/// <summary>
+/// Large kernels at the unroll budget: CONV1's 15x15 window written twice (vector and scalar paths) is over it and
+/// falls back to row unrolling; CONV2's 14x14 window is the largest that stays fully unrolled.
+/// </summary>
+[Network]
+[Input(height: 40, width: 40)]
+[Conv(filters: 3, kernel: 15, Activation = Activation.ReLU)]
+[Conv(filters: 2, kernel: 14)]
+[MaxPool(size: 13)]
+[Dense(4)]
+public partial class BigKernelNet { }
