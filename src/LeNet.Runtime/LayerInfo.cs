@@ -1,7 +1,7 @@
 namespace LeNet;
 
 /// <summary>The kind of a generated layer.</summary>
-public enum LayerKind
+public enum LayerType
 {
     /// <summary>2-D convolution.</summary>
     Conv,
@@ -29,7 +29,7 @@ public enum LayerKind
 /// <param name="OutputLength">Activation size of the layer.</param>
 public readonly record struct LayerInfo(
     string Name,
-    LayerKind Kind,
+    LayerType Kind,
     Activation Activation,
     int WeightOffset,
     int WeightLength,

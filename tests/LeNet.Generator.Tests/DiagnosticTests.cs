@@ -27,6 +27,21 @@ public sealed class DiagnosticTests
         """,
         "Network type 'Net' must be a partial class so LeNetGen can add the generated members");
 
+    [Theory]
+    [InlineData("static partial class", "static")]
+    [InlineData("abstract partial class", "abstract")]
+    [InlineData("partial record", "a record")]
+    [InlineData("file partial class", "file-local, since the generated part lives in another file")]
+    public Task TypesThatCannotHoldTheMembersAreReportedOnTheirIdentifier(string declaration, string what) => VerifyAsync($$"""
+        using LeNet;
+
+        [Network]
+        [Input(8, 8)]
+        [Dense(2)]
+        {{declaration}} {|LENET019:Net|} { }
+        """,
+        $"Network type 'Net' must be a non-static, non-abstract class, not {what}");
+
     [Fact]
     public Task KernelLargerThanInputIsReportedOnTheKernel() => VerifyAsync("""
         using LeNet;

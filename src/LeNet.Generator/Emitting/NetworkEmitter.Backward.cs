@@ -45,7 +45,7 @@ internal static partial class NetworkEmitter
                 LayerKind.Dense => (layer.InC, layer.OutC),
                 _ => (kernelArea, 1),
             };
-            w.Line($"    new global::LeNet.LayerInfo(\"{layer.Name}\", global::LeNet.LayerKind.{layer.Kind}, global::LeNet.Activation.{layer.Activation}, " +
+            w.Line($"    new global::LeNet.LayerInfo(\"{layer.Name}\", global::LeNet.LayerType.{layer.Kind}, global::LeNet.Activation.{layer.Activation}, " +
                 $"{SourceWriter.Int(layer.WeightOffset)}, {SourceWriter.Int(layer.WeightLength)}, {SourceWriter.Int(layer.BiasOffset)}, {SourceWriter.Int(layer.BiasLength)}, " +
                 $"{SourceWriter.Int(fanIn)}, {SourceWriter.Int(fanOut)}, {SourceWriter.Int(layer.OutputLength)}),");
         }
@@ -237,7 +237,8 @@ internal static partial class NetworkEmitter
     private static void EmitConvBackward(SourceWriter w, LayerShape layer, UnrollKind unroll, bool hasInputGradient)
     {
         int k = layer.Kernel, s = layer.Stride, inW = layer.PaddedW, inH = layer.PaddedH, inC = layer.InC;
-        unroll = Budgeted(unroll, k);
+        // With the input gradient each tap is two statements, which the budget must count.
+        unroll = Budgeted(unroll, k, hasInputGradient ? 2 : 1);
         string name = hasInputGradient ? "Backward" : "WeightBackward";
         w.Line(hasInputGradient
             ? $"/// <summary>{EscapeXml(ShapeComment(layer))}, backward. Overwrites dx; adds to dw and db.</summary>"

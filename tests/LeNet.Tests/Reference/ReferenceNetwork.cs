@@ -111,20 +111,18 @@ internal sealed class ReferenceNetwork
     }
 
     /// <summary>Every layer's output, in layer order; the last is the network's output.</summary>
-    public double[][] Run(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input)
-    {
-        var x = new double[input.Length];
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = input[i];
-        }
+    public double[][] Run(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input) => Run(ToDouble(parameters), ToDouble(input));
 
+    /// <summary>As <see cref="Run(ReadOnlySpan{float}, ReadOnlySpan{float})"/> in double precision throughout, for finite differences.</summary>
+    public double[][] Run(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input)
+    {
+        double[] x = input.ToArray();
         var outputs = new double[Layers.Count][];
         for (int l = 0; l < Layers.Count; l++)
         {
             RefShape s = Layers[l];
-            ReadOnlySpan<float> w = parameters.Slice(s.WeightOffset, s.WeightLength);
-            ReadOnlySpan<float> b = parameters.Slice(s.BiasOffset, s.BiasLength);
+            ReadOnlySpan<double> w = parameters.Slice(s.WeightOffset, s.WeightLength);
+            ReadOnlySpan<double> b = parameters.Slice(s.BiasOffset, s.BiasLength);
             x = s.Layer switch
             {
                 RefConv conv => Activate(Conv(x, s, conv, w, b), conv.Activation),
@@ -138,10 +136,21 @@ internal sealed class ReferenceNetwork
         return outputs;
     }
 
+    public static double[] ToDouble(ReadOnlySpan<float> values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = values[i];
+        }
+
+        return result;
+    }
+
     private static int OutSize(int n, int k, int s, int p) => ((n + 2 * p - k) / s) + 1;
 
     // CONV: x (C,H,W) -> y (F,OH,OW); w (F,C,K,K), b (F). Taps outside the input read zero padding.
-    private static double[] Conv(double[] x, RefShape s, RefConv conv, ReadOnlySpan<float> w, ReadOnlySpan<float> b)
+    private static double[] Conv(double[] x, RefShape s, RefConv conv, ReadOnlySpan<double> w, ReadOnlySpan<double> b)
     {
         int k = conv.Kernel;
         var y = new double[s.OutputLength];
@@ -205,7 +214,7 @@ internal sealed class ReferenceNetwork
     }
 
     // DENSE: x (IN) -> y (OUT); w (OUT,IN), b (OUT).
-    private static double[] Dense(double[] x, RefShape s, ReadOnlySpan<float> w, ReadOnlySpan<float> b)
+    private static double[] Dense(double[] x, RefShape s, ReadOnlySpan<double> w, ReadOnlySpan<double> b)
     {
         var y = new double[s.OutC];
         for (int o = 0; o < s.OutC; o++)

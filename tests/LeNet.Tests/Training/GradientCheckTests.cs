@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using LeNet.Tests.Reference;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -13,35 +14,25 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
 {
     private const double Step = 1e-5;
 
-    public static readonly DoubleReference LeNet5Reference = new(1, 32, 32, new[]
-    {
-        RefLayer.Conv(6, 5, activation: Activation.ReLU), RefLayer.MaxPool(2, 2),
-        RefLayer.Conv(16, 5, activation: Activation.ReLU), RefLayer.MaxPool(2, 2),
-        RefLayer.Dense(120, Activation.ReLU), RefLayer.Dense(84, Activation.ReLU), RefLayer.Dense(10, Activation.Softmax),
-    });
+    private static readonly ReferenceNetwork LeNet5Reference = new(1, 32, 32,
+        new RefConv(6, 5, Activation: Activation.ReLU), new RefPool(true, 2, 2),
+        new RefConv(16, 5, Activation: Activation.ReLU), new RefPool(true, 2, 2),
+        new RefDense(120, Activation.ReLU), new RefDense(84, Activation.ReLU), new RefDense(10, Activation.Softmax));
 
-    private static readonly DoubleReference MixedReference = new(2, 11, 11, new[]
-    {
-        RefLayer.Conv(3, 3, 2, 1, Activation.Tanh), RefLayer.AvgPool(2, 1),
-        RefLayer.Conv(4, 2, 1, 1, Activation.Sigmoid), RefLayer.MaxPool(2, 2),
-        RefLayer.Dense(5, Activation.Tanh), RefLayer.Dense(3, Activation.Softmax),
-    });
+    private static readonly ReferenceNetwork MixedReference = new(2, 11, 11,
+        new RefConv(3, 3, 2, 1, Activation.Tanh), new RefPool(false, 2, 1),
+        new RefConv(4, 2, 1, 1, Activation.Sigmoid), new RefPool(true, 2, 2),
+        new RefDense(5, Activation.Tanh), new RefDense(3, Activation.Softmax));
 
-    private static readonly DoubleReference BinaryReference = new(1, 6, 6, new[]
-    {
-        RefLayer.Conv(2, 3, activation: Activation.ReLU), RefLayer.MaxPool(2, 2),
-        RefLayer.Dense(4, Activation.Sigmoid), RefLayer.Dense(1, Activation.Sigmoid),
-    });
+    private static readonly ReferenceNetwork BinaryReference = new(1, 6, 6,
+        new RefConv(2, 3, Activation: Activation.ReLU), new RefPool(true, 2, 2),
+        new RefDense(4, Activation.Sigmoid), new RefDense(1, Activation.Sigmoid));
 
-    private static readonly DoubleReference DenseOnlyReference = new(1, 1, 7, new[]
-    {
-        RefLayer.Dense(6, Activation.Tanh), RefLayer.Dense(4, Activation.ReLU), RefLayer.Dense(3),
-    });
+    private static readonly ReferenceNetwork DenseOnlyReference = new(1, 1, 7,
+        new RefDense(6, Activation.Tanh), new RefDense(4, Activation.ReLU), new RefDense(3));
 
-    private static readonly DoubleReference RowUnrolledReference = new(3, 9, 9, new[]
-    {
-        RefLayer.Conv(4, 3, 1, 2, Activation.ReLU), RefLayer.MaxPool(3, 2), RefLayer.Conv(2, 3, 2), RefLayer.Dense(4, Activation.Softmax),
-    });
+    private static readonly ReferenceNetwork RowUnrolledReference = new(3, 9, 9,
+        new RefConv(4, 3, 1, 2, Activation.ReLU), new RefPool(true, 3, 2), new RefConv(2, 3, 2), new RefDense(4, Activation.Softmax));
 
     [Fact]
     public void LeNet5CrossEntropyGradientsMatchFiniteDifferences() =>
@@ -98,7 +89,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => new GradBinary().Backward(new float[36], 2, new float[GradBinary.ParameterCount], new float[GradBinary.TrainingWorkspaceLength]));
     }
 
-    private void CheckLabelLoss<TNet>(DoubleReference reference, int label, int seed)
+    private void CheckLabelLoss<TNet>(ReferenceNetwork reference, int label, int seed)
         where TNet : class, INetwork<TNet>
     {
         var (network, input) = RandomNetwork<TNet>(seed);
@@ -108,14 +99,14 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         Func<double[], double> lossOf = TNet.Loss == LossKind.CrossEntropy
             ? y => -Math.Log(y[label])
             : y => -Math.Log(label == 1 ? y[0] : 1 - y[0]);
-        double[] parameters = ToDouble(network.Parameters);
-        double[] x = ToDouble(input);
-        Assert.Equal(lossOf(reference.Forward(parameters, x)), loss, 4);
-        CompareWithFiniteDifferences<TNet>(gradients, parameters, p => lossOf(reference.Forward(p, x)), seed);
+        double[] parameters = ReferenceNetwork.ToDouble(network.Parameters);
+        double[] x = ReferenceNetwork.ToDouble(input);
+        Assert.Equal(lossOf(Output(reference, parameters, x)), loss, 4);
+        CompareWithFiniteDifferences<TNet>(gradients, parameters, p => lossOf(Output(reference, p, x)), seed);
     }
 
     /// <summary>Loss = Σ c_i y_i with distinct random c, so each output's gradient path is exercised separately.</summary>
-    private void CheckOutputGradient<TNet>(DoubleReference reference, int seed)
+    private void CheckOutputGradient<TNet>(ReferenceNetwork reference, int seed)
         where TNet : class, INetwork<TNet>
     {
         var (network, input) = RandomNetwork<TNet>(seed);
@@ -128,10 +119,10 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
 
         var gradients = new float[TNet.ParameterCount];
         network.Backward(input, weights, gradients, new float[TNet.TrainingWorkspaceLength]);
-        double[] x = ToDouble(input);
+        double[] x = ReferenceNetwork.ToDouble(input);
         double Loss(double[] p)
         {
-            double[] y = reference.Forward(p, x);
+            double[] y = Output(reference, p, x);
             double sum = 0;
             for (int i = 0; i < y.Length; i++)
             {
@@ -141,7 +132,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
             return sum;
         }
 
-        CompareWithFiniteDifferences<TNet>(gradients, ToDouble(network.Parameters), Loss, seed);
+        CompareWithFiniteDifferences<TNet>(gradients, ReferenceNetwork.ToDouble(network.Parameters), Loss, seed);
     }
 
     private void CompareWithFiniteDifferences<TNet>(float[] gradients, double[] parameters, Func<double[], double> loss, int seed)
@@ -208,14 +199,5 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         return (network, input);
     }
 
-    private static double[] ToDouble(ReadOnlySpan<float> values)
-    {
-        var result = new double[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            result[i] = values[i];
-        }
-
-        return result;
-    }
+    private static double[] Output(ReferenceNetwork reference, double[] parameters, double[] input) => reference.Run(parameters, input)[^1];
 }
