@@ -36,7 +36,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
 
     [Fact]
     public void LeNet5CrossEntropyGradientsMatchFiniteDifferences() =>
-        CheckLabelLoss<GradLeNet5>(LeNet5Reference, label: 3, seed: 1);
+        CheckLabelLoss<LeNet5>(LeNet5Reference, label: 3, seed: 1);
 
     [Fact]
     public void PaddingStrideAveragePoolTanhSigmoidGradientsMatchFiniteDifferences() =>
@@ -75,15 +75,15 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
     [Fact]
     public void BackwardRejectsBadLabelsAndLengths()
     {
-        var (network, input) = RandomNetwork<GradLeNet5>(seed: 8);
-        var gradients = new float[GradLeNet5.ParameterCount];
-        var workspace = new float[GradLeNet5.TrainingWorkspaceLength];
+        var (network, input) = RandomNetwork<LeNet5>(seed: 8);
+        var gradients = new float[LeNet5.ParameterCount];
+        var workspace = new float[LeNet5.TrainingWorkspaceLength];
         Assert.Throws<ArgumentOutOfRangeException>(() => network.Backward(input, 10, gradients, workspace));
         Assert.Throws<ArgumentOutOfRangeException>(() => network.Backward(input, -1, gradients, workspace));
         var error = Assert.Throws<ArgumentException>(() => network.Backward(input, 1, new float[5], workspace));
         Assert.Contains("61706", error.Message);
         Assert.Contains("got 5", error.Message);
-        error = Assert.Throws<ArgumentException>(() => network.Backward(input, 1, gradients, new float[GradLeNet5.WorkspaceLength]));
+        error = Assert.Throws<ArgumentException>(() => network.Backward(input, 1, gradients, new float[LeNet5.WorkspaceLength]));
         Assert.Contains("workspace", error.Message);
         Assert.Throws<InvalidOperationException>(() => new GradDenseOnly().Backward(new float[7], 0, new float[GradDenseOnly.ParameterCount], new float[GradDenseOnly.TrainingWorkspaceLength]));
         Assert.Throws<ArgumentOutOfRangeException>(() => new GradBinary().Backward(new float[36], 2, new float[GradBinary.ParameterCount], new float[GradBinary.TrainingWorkspaceLength]));

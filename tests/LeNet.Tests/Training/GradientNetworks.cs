@@ -2,17 +2,6 @@ using LeNet;
 
 namespace LeNet.Tests.Training;
 
-[Network]
-[Input(height: 32, width: 32, channels: 1)]
-[Conv(filters: 6, kernel: 5, Activation = Activation.ReLU)]
-[MaxPool(size: 2, stride: 2)]
-[Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
-[MaxPool(size: 2, stride: 2)]
-[Dense(120, Activation = Activation.ReLU)]
-[Dense(84, Activation = Activation.ReLU)]
-[Dense(10, Activation = Activation.Softmax)]
-public partial class GradLeNet5 { }
-
 /// <summary>Padding, stride 2, average pooling, tanh and sigmoid, with a softmax output.</summary>
 [Network]
 [Input(height: 11, width: 11, channels: 2)]

@@ -112,9 +112,9 @@ public sealed class TrainerTests(ITestOutputHelper output)
     [Fact]
     public void BackwardAllocatesNothing()
     {
-        var (network, input) = GradientCheckTests.RandomNetwork<GradLeNet5>(seed: 9);
-        var gradients = new float[GradLeNet5.ParameterCount];
-        var workspace = new float[GradLeNet5.TrainingWorkspaceLength];
+        var (network, input) = GradientCheckTests.RandomNetwork<LeNet5>(seed: 9);
+        var gradients = new float[LeNet5.ParameterCount];
+        var workspace = new float[LeNet5.TrainingWorkspaceLength];
         network.Backward(input, 3, gradients, workspace);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 1000; i++)
@@ -144,9 +144,9 @@ public sealed class TrainerTests(ITestOutputHelper output)
         string directory = Mnist.DefaultDirectory();
         Dataset train = Mnist.Load(directory, MnistSplit.Train).Take(4000);
         Dataset test = Mnist.Load(directory, MnistSplit.Test).Take(2000);
-        var network = new GradLeNet5();
+        var network = new LeNet5();
         Initializer.Initialize(network, seed: 1);
-        var trainer = new Trainer<GradLeNet5>(network, new Adam(), new TrainingOptions { BatchSize = 32, Threads = 2 });
+        var trainer = new Trainer<LeNet5>(network, new Adam(), new TrainingOptions { BatchSize = 32, Threads = 2 });
         for (int e = 0; e < 2; e++)
         {
             EpochReport report = trainer.TrainEpoch(train);
