@@ -56,6 +56,12 @@ internal static class Program
             Console.Error.WriteLine(Usage);
             return 2;
         }
+        catch (Exception error) when (error is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Bad data, a refused checkpoint or an unwritable save path: the message says which and why.
+            Console.Error.WriteLine(error.Message);
+            return 1;
+        }
     }
 
     private static int Train(TrainArguments arguments)
