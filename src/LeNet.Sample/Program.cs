@@ -16,9 +16,9 @@ internal static class Program
           --epochs N          epochs to train (10)
           --batch M           mini-batch size (64)
           --optimizer NAME    sgd | momentum | rmsprop | adam (adam)
-          --lr X              base learning rate (the optimizer's default: adam 0.001, rmsprop 0.001, sgd and momentum 0.1)
+          --lr X              base learning rate (adam 0.002; otherwise the optimizer's default: rmsprop 0.001, sgd and momentum 0.1)
           --schedule NAME     constant | cosine | step (cosine: decays to 1% of the rate over the run)
-          --weight-decay X    L2 weight decay on the weights (0)
+          --weight-decay X    L2 weight decay on the weights (0.0005)
           --seed S            seed for initialisation and shuffling (1)
           --threads T         worker threads (all cores)
           --limit N           train on the first N training images only (all)
@@ -82,7 +82,7 @@ internal static class Program
 
         var network = new LeNet5();
         Initializer.Initialize(network, arguments.Seed);
-        Optimizer optimizer = Optimizer.Create(arguments.Optimizer, arguments.LearningRate);
+        Optimizer optimizer = Optimizer.Create(arguments.Optimizer, arguments.EffectiveLearningRate);
         var trainer = new Trainer<LeNet5>(network, optimizer, new TrainingOptions
         {
             BatchSize = arguments.BatchSize,
@@ -106,7 +106,7 @@ internal static class Program
         if (!arguments.Json)
         {
             Console.WriteLine($"LeNet-5 on MNIST: {train.Count} training and {test.Count} test images from {directory}");
-            Console.WriteLine($"{optimizer.Name}, learning rate {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {arguments.Schedule} schedule, batch {arguments.BatchSize}, seed {arguments.Seed}, {arguments.Threads} thread(s)");
+            Console.WriteLine($"{optimizer.Name}, learning rate {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {arguments.Schedule} schedule, weight decay {arguments.WeightDecay.ToString(CultureInfo.InvariantCulture)}, batch {arguments.BatchSize}, seed {arguments.Seed}, {arguments.Threads} thread(s)");
             Console.WriteLine("epoch      loss   train %    test %   seconds   images/s  allocated");
         }
 
