@@ -148,6 +148,20 @@ public sealed class DiagnosticTests
         "FC2: Softmax is allowed only on the last layer, and only when that layer is Dense");
 
     [Fact]
+    public Task LayersAwayFromTheNetworkAttributeAreTheStrayOnes() => VerifyAsync("""
+        using LeNet;
+
+        [{|LENET007:Dense(5)|}]
+        partial class Net { }
+
+        [Network]
+        [Input(32, 32)]
+        [Dense(10)]
+        partial class Net { }
+        """,
+        "Layer attributes of 'Net' must all stand on one declaration, because their order is the layer order; move this one to the declaration with the others");
+
+    [Fact]
     public Task LayersOnASecondPartialDeclarationAreReportedOneByOne() => VerifyAsync("""
         using LeNet;
 

@@ -51,6 +51,7 @@ internal static class NetworkParser
         }
 
         int unroll = (int)UnrollKind.Window;
+        SyntaxNode? networkDeclaration = null;
         bool unreadable = false;
         var layersByDeclaration = new List<(SyntaxNode Declaration, List<(int Position, AttributeData Data, LayerSpec Layer)> Layers)>();
 
@@ -62,6 +63,7 @@ internal static class NetworkParser
 
             if (fullName == NetworkAttributeName)
             {
+                networkDeclaration ??= attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
                 if (sources is not null && sources.Network is null)
                 {
                     sources.Network = attribute;
@@ -100,7 +102,7 @@ internal static class NetworkParser
             }
 
             LayerSpec layer = Read(kind, attribute);
-            int slot = layersByDeclaration.FindIndex(d => d.Declaration == declaration);
+            int slot = layersByDeclaration.FindIndex(d => SameNode(d.Declaration, declaration));
             if (slot < 0)
             {
                 layersByDeclaration.Add((declaration, new List<(int, AttributeData, LayerSpec)>()));
@@ -110,8 +112,9 @@ internal static class NetworkParser
             layersByDeclaration[slot].Layers.Add((reference.Span.Start, attribute, layer));
         }
 
-        // Layer order is source order on the one declaration that carries layers; the first such declaration wins.
-        layersByDeclaration.Sort((x, y) => DeclarationOrder(type, x.Declaration).CompareTo(DeclarationOrder(type, y.Declaration)));
+        // Layer order is source order on one declaration: the one with [Network] if it has layers, else the first that does.
+        int Rank(SyntaxNode declaration) => networkDeclaration is not null && SameNode(declaration, networkDeclaration) ? -1 : DeclarationOrder(type, declaration);
+        layersByDeclaration.Sort((x, y) => Rank(x.Declaration).CompareTo(Rank(y.Declaration)));
         var layers = new List<LayerSpec>();
         int strayCount = 0;
         for (int d = 0; d < layersByDeclaration.Count; d++)
@@ -196,6 +199,8 @@ internal static class NetworkParser
             _ => new LayerSpec(kind, Get("units", 0), 0, 0, 0, activation),
         };
     }
+
+    private static bool SameNode(SyntaxNode first, SyntaxNode second) => first.SyntaxTree == second.SyntaxTree && first.Span == second.Span;
 
     private static int DeclarationOrder(INamedTypeSymbol type, SyntaxNode declaration)
     {
