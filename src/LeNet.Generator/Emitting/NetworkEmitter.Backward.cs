@@ -336,9 +336,9 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
-    /// db, then dW with vectors: per (oc, ic) a vector sum for each tap over the whole output plane, reduced to one
-    /// number at the end. Window keeps all K² sums and lets <paramref name="rows"/> output rows share each input row
-    /// they read; Row keeps a kernel row's K sums; None one sum per output row of the step.
+    /// db, then dW with vectors: per (oc, ic) a vector sum for each tap over the whole output plane, <paramref name="rows"/>
+    /// output rows a step, reduced to one number at the end. Window keeps the K² sums in locals and lets the rows of a
+    /// step share each input row they read; Row and None keep them in a stack buffer indexed by tap.
     /// </summary>
     private static void EmitWeightGradientVectors(SourceWriter w, LayerShape layer, UnrollKind unroll, int rows)
     {
@@ -355,6 +355,7 @@ internal static partial class NetworkEmitter
 
         if (unroll != UnrollKind.Window)
         {
+            w.Line("// dW's per-tap vector sums live here: loops over taps cannot name K² locals.");
             w.Line($"global::System.Span<{VectorF}> sums = stackalloc {VectorF}[{k * k}];");
             w.Line($"ref {VectorF} ts = ref {MemoryMarshal}.GetReference(sums);");
         }
@@ -408,7 +409,6 @@ internal static partial class NetworkEmitter
 
                 break;
             default:
-                // Row and None cannot name K² sums, so they keep them on the stack, indexed by tap.
                 w.Line("sums.Clear();");
                 OpenGradientBlocks(w, layer, rows, rowOffsets);
                 w.Line($"int xi = (ic * {inH} + oy) * {inW} + ox;");

@@ -129,7 +129,7 @@ internal static partial class NetworkEmitter
             w.Open($"for (int start = 0; start < {outW}; start += {VectorF}.Count)");
             w.Line("// The last block may overlap the one before it; outputs are written, not accumulated, so that is harmless.");
             w.Line($"int ox = global::System.Math.Min(start, {outW} - {VectorF}.Count);");
-            w.Line($"// s<c><r> sums output channel oc + c, row oy + r.");
+            w.Line("// s<c><r> sums output channel oc + c, row oy + r.");
             for (int c = 0; c < channels; c++)
             {
                 var sums = new StringBuilder($"{VectorF} s{c}0 = new {VectorF}(b[{Plus("oc", c)}])");
@@ -376,18 +376,18 @@ internal static partial class NetworkEmitter
                 break;
             case UnrollKind.Row:
                 (int xStep, int wStep, int xInner, int wInner) = columnMajor ? (1, 1, rowLength, k) : (rowLength, k, 1, 1);
-                string xs = columnMajor ? "xc" : "xr", wsName = columnMajor ? "wc" : "wr";
+                string xName = columnMajor ? "xc" : "xr", wName = columnMajor ? "wc" : "wr";
                 w.Open($"for (int {outer} = 0; {outer} < {k}; {outer}++)");
-                w.Line($"int {xs} = {xBase} + {outer}{(xStep == 1 ? string.Empty : " * " + SourceWriter.Int(xStep))};");
+                w.Line($"int {xName} = {xBase} + {outer}{(xStep == 1 ? string.Empty : " * " + SourceWriter.Int(xStep))};");
                 if (wBase is not null)
                 {
-                    w.Line($"int {wsName} = {wBase} + {outer}{(wStep == 1 ? string.Empty : " * " + SourceWriter.Int(wStep))};");
+                    w.Line($"int {wName} = {wBase} + {outer}{(wStep == 1 ? string.Empty : " * " + SourceWriter.Int(wStep))};");
                 }
 
                 for (int b = 0; b < k; b++)
                 {
                     int xo = b * xInner, wo = b * wInner;
-                    tap(new Tap(d => Plus(xs, xo + d), d => Plus(wsName, wo + d), columnMajor ? $"{SourceWriter.Int(b)} * {SourceWriter.Int(k)} + kx" : Plus($"ky * {SourceWriter.Int(k)}", b)));
+                    tap(new Tap(d => Plus(xName, xo + d), d => Plus(wName, wo + d), columnMajor ? Plus("kx", wo) : Plus($"ky * {SourceWriter.Int(k)}", wo)));
                 }
 
                 w.Close();
