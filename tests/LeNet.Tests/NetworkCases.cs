@@ -148,8 +148,8 @@ internal static class NetworkCases
             new RefDense(5))),
         new NetworkCase<BigKernelNet>(new ReferenceNetwork(1, 40, 40,
             new RefConv(3, 15, Activation: ReLU),
-            new RefConv(2, 14),
-            new RefPool(Max: true, 13, 13),
+            new RefConv(2, 8),
+            new RefPool(Max: true, 19, 19),
             new RefDense(4))),
     ];
 

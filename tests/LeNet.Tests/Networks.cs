@@ -103,13 +103,14 @@ public partial class DenseNet { }
 public partial class NarrowNet { }
 
 /// <summary>
-/// Large kernels at the unroll budget: CONV1's 15x15 window written twice (vector and scalar paths) is over it and
-/// falls back to row unrolling; CONV2's 14x14 window is the largest that stays fully unrolled.
+/// Large kernels at the unroll budget: CONV1's 15x15 window (vector and scalar paths) is over it and falls back to row
+/// unrolling; CONV2's 8x8 window is the largest that stays fully unrolled (9x9 would not); the max pool's 19x19
+/// window, 361 taps, is written out.
 /// </summary>
 [Network]
 [Input(height: 40, width: 40)]
 [Conv(filters: 3, kernel: 15, Activation = Activation.ReLU)]
-[Conv(filters: 2, kernel: 14)]
-[MaxPool(size: 13)]
+[Conv(filters: 2, kernel: 8)]
+[MaxPool(size: 19)]
 [Dense(4)]
 public partial class BigKernelNet { }

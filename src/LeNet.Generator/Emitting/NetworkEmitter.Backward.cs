@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.Text;
 using LeNet.Generator.Model;
@@ -231,21 +232,29 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
-    /// Convolution backward, one output at a time: its gradient g adds g·x to each tap's weight gradient and, unless
-    /// this is the first layer, g·w to each tap's input gradient. Zero gradients (ReLU's dead units) are skipped.
+    /// Convolution backward. With stride 1 and rows at least a vector wide it works on vectors of output columns (see
+    /// <see cref="EmitWeightGradientVectors"/> and <see cref="EmitInputGradientVectors"/>); otherwise one output at a
+    /// time: its gradient g adds g·x to each tap's weight gradient and g·w to each tap's input gradient. Zero gradients
+    /// (ReLU's dead units, MaxPool's losers) are skipped, a vector block at a time on the vector path.
     /// </summary>
     private static void EmitConvBackward(SourceWriter w, LayerShape layer, UnrollKind unroll, bool hasInputGradient)
     {
         int k = layer.Kernel, s = layer.Stride, inW = layer.PaddedW, inH = layer.PaddedH, inC = layer.InC;
-        // With the input gradient each tap is two statements, which the budget must count.
-        unroll = Budgeted(unroll, k, hasInputGradient ? 2 : 1);
-        string name = hasInputGradient ? "Backward" : "WeightBackward";
+        int rows = WeightGradientRows(layer), channels = InputGradientChannels(layer);
+
+        // IL per tap over every copy of the window: the vector dW pass writes a multiply-add per row, about one load
+        // and a reduction; the vector dx pass a broadcast multiply-add per channel and a load-add-store; the scalar
+        // path a statement for dW and one for dx.
+        int scalarTap = (hasInputGradient ? 2 : 1) * StatementBytes;
+        int vectorTap = (rows * FmaBytes) + LoadBytes + StatementBytes
+            + (hasInputGradient ? (channels * (BroadcastBytes + FmaBytes)) + StatementBytes : 0);
+        unroll = Budgeted(unroll, k, s == 1 ? vectorTap + scalarTap : scalarTap);
         w.Line(hasInputGradient
             ? $"/// <summary>{EscapeXml(ShapeComment(layer))}, backward. Overwrites dx; adds to dw and db.</summary>"
             : $"/// <summary>{EscapeXml(ShapeComment(layer))}, backward for the first layer: no input gradient. Adds to dw and db.</summary>");
         w.Open(hasInputGradient
-            ? $"private static void {layer.ClassName}{name}({ReadOnlySpan} dy, {ReadOnlySpan} x, {ReadOnlySpan} w, {Span} dx, {Span} dw, {Span} db)"
-            : $"private static void {layer.ClassName}{name}({ReadOnlySpan} dy, {ReadOnlySpan} x, {Span} dw, {Span} db)");
+            ? $"private static void {layer.ClassName}Backward({ReadOnlySpan} dy, {ReadOnlySpan} x, {ReadOnlySpan} w, {Span} dx, {Span} dw, {Span} db)"
+            : $"private static void {layer.ClassName}WeightBackward({ReadOnlySpan} dy, {ReadOnlySpan} x, {Span} dw, {Span} db)");
         w.Line($"ref float dys = ref {MemoryMarshal}.GetReference(dy);");
         w.Line($"ref float xs = ref {MemoryMarshal}.GetReference(x);");
         w.Line($"ref float dws = ref {MemoryMarshal}.GetReference(dw);");
@@ -254,6 +263,21 @@ internal static partial class NetworkEmitter
             w.Line($"ref float ws = ref {MemoryMarshal}.GetReference(w);");
             w.Line($"ref float dxs = ref {MemoryMarshal}.GetReference(dx);");
             w.Line("dx.Clear();");
+        }
+
+        // Row and None keep the K² dW sums on the stack, so very large kernels stay scalar.
+        if (s == 1 && (unroll == UnrollKind.Window || k * k <= MaxStackSums))
+        {
+            w.Open($"if ({Vector}.IsHardwareAccelerated && {layer.OutW} >= {VectorF}.Count)");
+            EmitWeightGradientVectors(w, layer, unroll, rows);
+            if (hasInputGradient)
+            {
+                EmitInputGradientVectors(w, layer, unroll, channels);
+            }
+
+            w.Line("return;");
+            w.Close();
+            w.Line();
         }
 
         w.Open($"for (int oc = 0; oc < {layer.OutC}; oc++)");
@@ -280,10 +304,181 @@ internal static partial class NetworkEmitter
         w.Line();
     }
 
+    /// <summary>Most dW vector sums kept on the stack: 16 KB with 512-bit vectors.</summary>
+    private const int MaxStackSums = 256;
+
+    /// <summary>Output rows one dW step takes: two (or three) rows share most of their input loads.</summary>
+    private static int WeightGradientRows(LayerShape layer) => layer.OutH % 2 == 0 ? 2 : layer.OutH % 3 == 0 ? 3 : 1;
+
+    /// <summary>Output channels whose gradients one dx step adds into each input-gradient vector it loads and stores.</summary>
+    private static int InputGradientChannels(LayerShape layer) => layer.OutC % 8 == 0 ? 8 : layer.OutC % 4 == 0 ? 4 : layer.OutC % 2 == 0 ? 2 : 1;
+
+    /// <summary>
+    /// Opens the loops over output rows (<paramref name="rows"/> at a time) and column blocks of the output gradient,
+    /// and loads the vectors g&lt;i&gt; at the given offsets from dy's row oy, channel oc. The last block may overlap
+    /// the one before it, so its lanes before start are zeroed; a block that is all zero is skipped. The caller closes
+    /// two blocks.
+    /// </summary>
+    private static void OpenGradientBlocks(SourceWriter w, LayerShape layer, int rows, params int[] offsets)
+    {
+        int outH = layer.OutH, outW = layer.OutW;
+        w.Open($"for (int oy = 0; oy < {outH}; oy{Step(rows)})");
+        w.Open($"for (int start = 0; start < {outW}; start += {VectorF}.Count)");
+        w.Line($"int ox = global::System.Math.Min(start, {outW} - {VectorF}.Count);");
+        w.Line("// Lanes before start were in the previous block: zero them so no gradient counts twice.");
+        w.Line($"{VectorF} fresh = {Vector}.AsVectorSingle({Vector}.GreaterThanOrEqual(global::System.Numerics.Vector<int>.Indices, new global::System.Numerics.Vector<int>(start - ox)));");
+        w.Line($"int dyi = (oc * {outH} + oy) * {outW} + ox;");
+        string G(int i) => offsets.Length == 1 ? "g" : "g" + SourceWriter.Int(i);
+        w.Line($"{VectorF} {List(offsets.Length, i => $"{G(i)} = {Vector}.LoadUnsafe(ref dys, (nuint)({Plus("dyi", offsets[i])})) & fresh")};");
+        w.Open($"if ({List(offsets.Length, i => $"{G(i)} == {VectorF}.Zero", " && ")})");
+        w.Line("continue;");
+        w.Close();
+    }
+
+    /// <summary>
+    /// db, then dW with vectors: per (oc, ic) a vector sum for each tap over the whole output plane, <paramref name="rows"/>
+    /// output rows a step, reduced to one number at the end. Window keeps the K² sums in locals and lets the rows of a
+    /// step share each input row they read; Row and None keep them in a stack buffer indexed by tap.
+    /// </summary>
+    private static void EmitWeightGradientVectors(SourceWriter w, LayerShape layer, UnrollKind unroll, int rows)
+    {
+        int k = layer.Kernel, inW = layer.PaddedW, inH = layer.PaddedH, inC = layer.InC, outW = layer.OutW;
+        int[] rowOffsets = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            rowOffsets[r] = r * outW;
+        }
+
+        string G(int r) => rows == 1 ? "g" : "g" + SourceWriter.Int(r);
+        string Load(string offset) => $"{Vector}.LoadUnsafe(ref xs, (nuint)({offset}))";
+        string Fma(string sum, string g, string x) => $"{sum} = {Vector}.MultiplyAddEstimate({g}, {x}, {sum});";
+
+        if (unroll != UnrollKind.Window)
+        {
+            w.Line("// dW's per-tap vector sums live here: loops over taps cannot name K² locals.");
+            w.Line($"global::System.Span<{VectorF}> sums = stackalloc {VectorF}[{k * k}];");
+            w.Line($"ref {VectorF} ts = ref {MemoryMarshal}.GetReference(sums);");
+        }
+
+        w.Open($"for (int oc = 0; oc < {layer.OutC}; oc++)");
+        w.Line($"{VectorF} biasSum = {VectorF}.Zero;");
+        OpenGradientBlocks(w, layer, 1, 0);
+        w.Line("biasSum += g;");
+        w.Close();
+        w.Close();
+        w.Line($"db[oc] += {Vector}.Sum(biasSum);");
+        w.Open($"for (int ic = 0; ic < {inC}; ic++)");
+        w.Line($"int wi = (oc * {inC} + ic) * {k * k};");
+        switch (unroll)
+        {
+            case UnrollKind.Window:
+                w.Line("// t<i> sums dW's tap i = ky * K + kx over the output plane, lane by lane.");
+                for (int ky = 0; ky < k; ky++)
+                {
+                    w.Line($"{VectorF} {List(k, kx => $"t{(ky * k) + kx} = {VectorF}.Zero")};");
+                }
+
+                OpenGradientBlocks(w, layer, rows, rowOffsets);
+                w.Line($"int xi = (ic * {inH} + oy) * {inW} + ox;");
+                w.Line($"{VectorF} xv;");
+                if (rows > 1)
+                {
+                    w.Line("// Input row oy + j feeds kernel row j - r of output row oy + r.");
+                }
+
+                for (int j = 0; j < rows + k - 1; j++)
+                {
+                    for (int kx = 0; kx < k; kx++)
+                    {
+                        var line = new StringBuilder($"xv = {Load(Plus("xi", (j * inW) + kx))};");
+                        for (int r = Math.Max(0, j - k + 1); r <= Math.Min(rows - 1, j); r++)
+                        {
+                            line.Append(' ').Append(Fma($"t{((j - r) * k) + kx}", G(r), "xv"));
+                        }
+
+                        w.Line(line.ToString());
+                    }
+                }
+
+                w.Close();
+                w.Close();
+                for (int i = 0; i < k * k; i++)
+                {
+                    w.Line($"{Unsafe}.Add(ref dws, {Plus("wi", i)}) += {Vector}.Sum(t{i});");
+                }
+
+                break;
+            default:
+                w.Line("sums.Clear();");
+                OpenGradientBlocks(w, layer, rows, rowOffsets);
+                w.Line($"int xi = (ic * {inH} + oy) * {inW} + ox;");
+                EmitWindow(w, k, inW, unroll, "xi", "wi", tap =>
+                {
+                    string t = $"{Unsafe}.Add(ref ts, {tap.Index})";
+                    var sum = new StringBuilder(t);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum.Insert(0, $"{Vector}.MultiplyAddEstimate({G(r)}, {Load(tap.X(r * inW))}, ").Append(')');
+                    }
+
+                    w.Line($"{t} = {sum};");
+                });
+                w.Close();
+                w.Close();
+                w.Open($"for (int i = 0; i < {k * k}; i++)");
+                w.Line($"{Unsafe}.Add(ref dws, wi + i) += {Vector}.Sum({Unsafe}.Add(ref ts, i));");
+                w.Close();
+                break;
+        }
+
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>
+    /// dx with vectors: for each step of output-gradient vectors (one row of <paramref name="channels"/> channels),
+    /// every tap adds each channel's gradient times its weight into the input-gradient vector under it. Taps go
+    /// kernel column by kernel column: consecutive taps then write different rows, as a load of a vector that overlaps
+    /// a store still in flight waits for that store.
+    /// </summary>
+    private static void EmitInputGradientVectors(SourceWriter w, LayerShape layer, UnrollKind unroll, int channels)
+    {
+        int k = layer.Kernel, inW = layer.PaddedW, inH = layer.PaddedH, inC = layer.InC, filter = inC * k * k;
+        int plane = layer.OutH * layer.OutW;
+        int[] channelOffsets = new int[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            channelOffsets[c] = c * plane;
+        }
+
+        string G(int c) => channels == 1 ? "g" : "g" + SourceWriter.Int(c);
+        w.Open($"for (int oc = 0; oc < {layer.OutC}; oc{Step(channels)})");
+        OpenGradientBlocks(w, layer, 1, channelOffsets);
+        w.Open($"for (int ic = 0; ic < {inC}; ic++)");
+        w.Line($"int xi = (ic * {inH} + oy) * {inW} + ox;");
+        w.Line($"int wi = (oc * {inC} + ic) * {k * k};");
+        w.Line("// The products are summed before dx is loaded, so a tap waits on memory only for one add.");
+        w.Line($"{VectorF} d;");
+        EmitWindow(w, k, inW, unroll, "xi", "wi", columnMajor: true, tap =>
+        {
+            w.Line($"d = {G(0)} * {Unsafe}.Add(ref ws, {tap.W()});");
+            for (int c = 1; c < channels; c++)
+            {
+                w.Line($"d = {Vector}.MultiplyAddEstimate({G(c)}, new {VectorF}({Unsafe}.Add(ref ws, {tap.W(c * filter)})), d);");
+            }
+
+            w.Line($"{Vector}.StoreUnsafe({Vector}.LoadUnsafe(ref dxs, (nuint)({tap.X()})) + d, ref dxs, (nuint)({tap.X()}));");
+        });
+        w.Close();
+        w.Close();
+        w.Close();
+        w.Close();
+    }
+
     private static void EmitPoolBackward(SourceWriter w, LayerShape layer, UnrollKind unroll)
     {
         int k = layer.Kernel, s = layer.Stride;
-        unroll = Budgeted(unroll, k);
+        unroll = Budgeted(unroll, k, StatementBytes);
         bool max = layer.Kind == LayerKind.MaxPool;
         w.Line(max
             ? $"/// <summary>{EscapeXml(ShapeComment(layer))}, backward: each gradient goes to its window's first maximum. Overwrites dx.</summary>"

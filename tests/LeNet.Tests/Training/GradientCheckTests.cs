@@ -34,6 +34,15 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
     private static readonly ReferenceNetwork RowUnrolledReference = new(3, 9, 9,
         new RefConv(4, 3, 1, 2, Activation.ReLU), new RefPool(true, 3, 2), new RefConv(2, 3, 2), new RefDense(4, Activation.Softmax));
 
+    private static readonly ReferenceNetwork VectorWindowReference = new(2, 13, 14,
+        new RefConv(3, 3, Activation: Activation.Tanh), new RefConv(4, 3, Activation: Activation.Sigmoid), new RefDense(3, Activation.Softmax));
+
+    private static readonly ReferenceNetwork VectorRowReference = new(1, 12, 14,
+        new RefConv(6, 3, 1, 1, Activation.Tanh), new RefConv(8, 5, Activation: Activation.Tanh), new RefDense(4, Activation.Softmax));
+
+    private static readonly ReferenceNetwork VectorNoneReference = new(3, 10, 11,
+        new RefConv(5, 2, Activation: Activation.Tanh), new RefConv(3, 3, Activation: Activation.Sigmoid), new RefDense(3, Activation.Softmax));
+
     [Fact]
     public void LeNet5CrossEntropyGradientsMatchFiniteDifferences() =>
         CheckLabelLoss<LeNet5>(LeNet5Reference, label: 3, seed: 1);
@@ -55,6 +64,22 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
     [Fact]
     public void RowUnrolledSoftmaxWithPassedInGradientMatchesFiniteDifferences() =>
         CheckOutputGradient<GradRowUnrolled>(RowUnrolledReference, seed: 6);
+
+    /// <summary>
+    /// The vector backward on gradients without zeros, each row ending in a partial vector block, at each unroll depth.
+    /// Every parameter is checked, not a sample: a lane counted twice or dropped shows up on every tap.
+    /// </summary>
+    [Fact]
+    public void VectorConvBackwardWindowMatchesFiniteDifferences() =>
+        CheckLabelLoss<GradVectorWindow>(VectorWindowReference, label: 1, seed: 9, everyWeight: true);
+
+    [Fact]
+    public void VectorConvBackwardRowMatchesFiniteDifferences() =>
+        CheckLabelLoss<GradVectorRow>(VectorRowReference, label: 2, seed: 10, everyWeight: true);
+
+    [Fact]
+    public void VectorConvBackwardNoneMatchesFiniteDifferences() =>
+        CheckLabelLoss<GradVectorNone>(VectorNoneReference, label: 0, seed: 11, everyWeight: true);
 
     [Fact]
     public void BackwardAddsToGradientsRatherThanOverwriting()
@@ -89,7 +114,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => new GradBinary().Backward(new float[36], 2, new float[GradBinary.ParameterCount], new float[GradBinary.TrainingWorkspaceLength]));
     }
 
-    private void CheckLabelLoss<TNet>(ReferenceNetwork reference, int label, int seed)
+    private void CheckLabelLoss<TNet>(ReferenceNetwork reference, int label, int seed, bool everyWeight = false)
         where TNet : class, INetwork<TNet>
     {
         var (network, input) = RandomNetwork<TNet>(seed);
@@ -102,7 +127,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         double[] parameters = ReferenceNetwork.ToDouble(network.Parameters);
         double[] x = ReferenceNetwork.ToDouble(input);
         Assert.Equal(lossOf(Output(reference, parameters, x)), loss, 4);
-        CompareWithFiniteDifferences<TNet>(gradients, parameters, p => lossOf(Output(reference, p, x)), seed);
+        CompareWithFiniteDifferences<TNet>(gradients, parameters, p => lossOf(Output(reference, p, x)), seed, everyWeight);
     }
 
     /// <summary>Loss = Σ c_i y_i with distinct random c, so each output's gradient path is exercised separately.</summary>
@@ -135,7 +160,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         CompareWithFiniteDifferences<TNet>(gradients, ReferenceNetwork.ToDouble(network.Parameters), Loss, seed);
     }
 
-    private void CompareWithFiniteDifferences<TNet>(float[] gradients, double[] parameters, Func<double[], double> loss, int seed)
+    private void CompareWithFiniteDifferences<TNet>(float[] gradients, double[] parameters, Func<double[], double> loss, int seed, bool everyWeight = false)
         where TNet : class, INetwork<TNet>
     {
         var random = new Random(seed + 200);
@@ -145,9 +170,10 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         {
             foreach ((int offset, int length, string tensor) in new[] { (layer.WeightOffset, layer.WeightLength, "W"), (layer.BiasOffset, layer.BiasLength, "b") })
             {
-                for (int n = 0; n < Math.Min(20, length); n++)
+                int samples = everyWeight ? length : Math.Min(20, length);
+                for (int n = 0; n < samples; n++)
                 {
-                    int index = offset + (length <= 20 ? n : random.Next(length));
+                    int index = offset + (length <= samples ? n : random.Next(length));
                     double saved = parameters[index];
                     parameters[index] = saved + Step;
                     double plus = loss(parameters);
