@@ -142,7 +142,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void LeNet5LearnsASliceOfMnist()
     {
         string directory = Mnist.DefaultDirectory();
-        Dataset train = Mnist.Load(directory, MnistSplit.Train).Take(4000);
+        Dataset train = Mnist.Load(directory, MnistSplit.Train).Take(8000);
         Dataset test = Mnist.Load(directory, MnistSplit.Test).Take(2000);
         var network = new LeNet5();
         Initializer.Initialize(network, seed: 1);
@@ -155,7 +155,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
 
         Evaluation evaluation = trainer.Evaluate(test);
         output.WriteLine($"test accuracy {evaluation.Accuracy:P2}");
-        Assert.True(evaluation.Accuracy > 0.9, $"test accuracy {evaluation.Accuracy:P2} after 2 epochs on 4,000 images");
+        Assert.True(evaluation.Accuracy > 0.9, $"test accuracy {evaluation.Accuracy:P2} after 2 epochs on 8,000 images");
     }
 
     /// <summary>A single sigmoid unit with binary cross-entropy: "is it a 7?" on real MNIST.</summary>
@@ -163,7 +163,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     public void SigmoidOutputLearnsIsItASeven()
     {
         string directory = Mnist.DefaultDirectory();
-        Dataset train = Binary(Mnist.Load(directory, MnistSplit.Train).Take(24000));
+        Dataset train = Binary(Mnist.Load(directory, MnistSplit.Train).Take(40000));
         Dataset test = Binary(Mnist.Load(directory, MnistSplit.Test));
         var network = new SevenDetector();
         Initializer.Initialize(network, seed: 2);
