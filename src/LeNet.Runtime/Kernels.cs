@@ -70,11 +70,24 @@ public static class Kernels
     /// <summary>dz = dy where the ReLU output y is positive, else 0; in place on <paramref name="gradient"/>.</summary>
     public static void ReluBackward(ReadOnlySpan<float> output, Span<float> gradient)
     {
-        for (int i = 0; i < gradient.Length; i++)
+        RequireOutputFor(output, gradient);
+        ref float ys = ref MemoryMarshal.GetReference(output);
+        ref float gs = ref MemoryMarshal.GetReference(gradient);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            if (!(output[i] > 0f))
+            for (; i <= gradient.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                gradient[i] = 0f;
+                Vector<int> positive = Vector.GreaterThan(Vector.LoadUnsafe(ref ys, (nuint)i), Vector<float>.Zero);
+                Vector.StoreUnsafe(Vector.ConditionalSelect(positive, Vector.LoadUnsafe(ref gs, (nuint)i), Vector<float>.Zero), ref gs, (nuint)i);
+            }
+        }
+
+        for (; i < gradient.Length; i++)
+        {
+            if (!(Unsafe.Add(ref ys, i) > 0f))
+            {
+                Unsafe.Add(ref gs, i) = 0f;
             }
         }
     }
@@ -82,20 +95,54 @@ public static class Kernels
     /// <summary>dz = dy · (1 − y²) for y = tanh(z); in place on <paramref name="gradient"/>.</summary>
     public static void TanhBackward(ReadOnlySpan<float> output, Span<float> gradient)
     {
-        for (int i = 0; i < gradient.Length; i++)
+        RequireOutputFor(output, gradient);
+        ref float ys = ref MemoryMarshal.GetReference(output);
+        ref float gs = ref MemoryMarshal.GetReference(gradient);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            float y = output[i];
-            gradient[i] *= 1f - (y * y);
+            for (; i <= gradient.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector<float> y = Vector.LoadUnsafe(ref ys, (nuint)i);
+                Vector.StoreUnsafe(Vector.LoadUnsafe(ref gs, (nuint)i) * (Vector<float>.One - (y * y)), ref gs, (nuint)i);
+            }
+        }
+
+        for (; i < gradient.Length; i++)
+        {
+            float y = Unsafe.Add(ref ys, i);
+            Unsafe.Add(ref gs, i) *= 1f - (y * y);
         }
     }
 
     /// <summary>dz = dy · y · (1 − y) for y = σ(z); in place on <paramref name="gradient"/>.</summary>
     public static void SigmoidBackward(ReadOnlySpan<float> output, Span<float> gradient)
     {
-        for (int i = 0; i < gradient.Length; i++)
+        RequireOutputFor(output, gradient);
+        ref float ys = ref MemoryMarshal.GetReference(output);
+        ref float gs = ref MemoryMarshal.GetReference(gradient);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            float y = output[i];
-            gradient[i] *= y * (1f - y);
+            for (; i <= gradient.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector<float> y = Vector.LoadUnsafe(ref ys, (nuint)i);
+                Vector.StoreUnsafe(Vector.LoadUnsafe(ref gs, (nuint)i) * (y * (Vector<float>.One - y)), ref gs, (nuint)i);
+            }
+        }
+
+        for (; i < gradient.Length; i++)
+        {
+            float y = Unsafe.Add(ref ys, i);
+            Unsafe.Add(ref gs, i) *= y * (1f - y);
+        }
+    }
+
+    private static void RequireOutputFor(ReadOnlySpan<float> output, Span<float> gradient)
+    {
+        if (output.Length < gradient.Length)
+        {
+            throw new ArgumentException($"Expected at least {gradient.Length} outputs, one per gradient, got {output.Length}.", nameof(output));
         }
     }
 
