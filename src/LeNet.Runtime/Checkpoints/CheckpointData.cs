@@ -13,9 +13,9 @@ namespace LeNet;
 public sealed class CheckpointData
 {
     /// <summary>
-    /// Identifies the architecture the parameters belong to. The caller chooses how to compute it (for example
-    /// <see cref="Checkpoint.Fingerprint"/> of the generated <c>Summary</c>); loading refuses a checkpoint whose
-    /// fingerprint differs from the expected one.
+    /// Identifies the architecture the parameters belong to: for a generated network its <c>Fingerprint</c> constant,
+    /// which is what <see cref="Training.Trainer{TNet}"/> stores. Loading refuses a checkpoint whose fingerprint differs
+    /// from the expected one.
     /// </summary>
     public required ulong Fingerprint { get; init; }
 
