@@ -93,7 +93,14 @@ public static class Kernels
     }
 
     /// <summary>dz = dy · (1 − y²) for y = tanh(z); in place on <paramref name="gradient"/>.</summary>
-    public static void TanhBackward(ReadOnlySpan<float> output, Span<float> gradient)
+    public static void TanhBackward(ReadOnlySpan<float> output, Span<float> gradient) => ScaleByDerivative<TanhDerivative>(output, gradient);
+
+    /// <summary>dz = dy · y · (1 − y) for y = σ(z); in place on <paramref name="gradient"/>.</summary>
+    public static void SigmoidBackward(ReadOnlySpan<float> output, Span<float> gradient) => ScaleByDerivative<SigmoidDerivative>(output, gradient);
+
+    /// <summary>dz = dy · f′ where f′ is written in terms of the activation's output y.</summary>
+    private static void ScaleByDerivative<TDerivative>(ReadOnlySpan<float> output, Span<float> gradient)
+        where TDerivative : IDerivativeFromOutput
     {
         RequireOutputFor(output, gradient);
         ref float ys = ref MemoryMarshal.GetReference(output);
@@ -103,39 +110,37 @@ public static class Kernels
         {
             for (; i <= gradient.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector<float> y = Vector.LoadUnsafe(ref ys, (nuint)i);
-                Vector.StoreUnsafe(Vector.LoadUnsafe(ref gs, (nuint)i) * (Vector<float>.One - (y * y)), ref gs, (nuint)i);
+                Vector<float> derivative = TDerivative.Of(Vector.LoadUnsafe(ref ys, (nuint)i));
+                Vector.StoreUnsafe(Vector.LoadUnsafe(ref gs, (nuint)i) * derivative, ref gs, (nuint)i);
             }
         }
 
         for (; i < gradient.Length; i++)
         {
-            float y = Unsafe.Add(ref ys, i);
-            Unsafe.Add(ref gs, i) *= 1f - (y * y);
+            Unsafe.Add(ref gs, i) *= TDerivative.Of(Unsafe.Add(ref ys, i));
         }
     }
 
-    /// <summary>dz = dy · y · (1 − y) for y = σ(z); in place on <paramref name="gradient"/>.</summary>
-    public static void SigmoidBackward(ReadOnlySpan<float> output, Span<float> gradient)
+    /// <summary>An activation's derivative as a function of its output, for scalars and vectors alike.</summary>
+    private interface IDerivativeFromOutput
     {
-        RequireOutputFor(output, gradient);
-        ref float ys = ref MemoryMarshal.GetReference(output);
-        ref float gs = ref MemoryMarshal.GetReference(gradient);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= gradient.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                Vector<float> y = Vector.LoadUnsafe(ref ys, (nuint)i);
-                Vector.StoreUnsafe(Vector.LoadUnsafe(ref gs, (nuint)i) * (y * (Vector<float>.One - y)), ref gs, (nuint)i);
-            }
-        }
+        static abstract float Of(float y);
 
-        for (; i < gradient.Length; i++)
-        {
-            float y = Unsafe.Add(ref ys, i);
-            Unsafe.Add(ref gs, i) *= y * (1f - y);
-        }
+        static abstract Vector<float> Of(Vector<float> y);
+    }
+
+    private readonly struct TanhDerivative : IDerivativeFromOutput
+    {
+        public static float Of(float y) => 1f - (y * y);
+
+        public static Vector<float> Of(Vector<float> y) => Vector<float>.One - (y * y);
+    }
+
+    private readonly struct SigmoidDerivative : IDerivativeFromOutput
+    {
+        public static float Of(float y) => y * (1f - y);
+
+        public static Vector<float> Of(Vector<float> y) => y * (Vector<float>.One - y);
     }
 
     private static void RequireOutputFor(ReadOnlySpan<float> output, Span<float> gradient)

@@ -308,12 +308,4 @@ public sealed class CheckpointTests : IDisposable
             Assert.Throws<ArgumentException>(() => Checkpoint.Save(path, new CheckpointData { Fingerprint = 1, Parameters = [], OptimizerName = new string('x', 300) })).Message);
         Assert.False(File.Exists(path));
     }
-
-    [Fact]
-    public void Fingerprint_helper_is_XxHash64_of_the_UTF8_text()
-    {
-        Assert.Equal(0xEF46DB3751D8E999UL, Checkpoint.Fingerprint("")); // the published XXH64 of empty input, seed 0
-        Assert.Equal(Checkpoint.Fingerprint("CONV1 1x32x32 -> 6x28x28"), Checkpoint.Fingerprint("CONV1 1x32x32 -> 6x28x28"));
-        Assert.NotEqual(Checkpoint.Fingerprint("CONV1 1x32x32 -> 6x28x28"), Checkpoint.Fingerprint("CONV1 3x32x32 -> 6x28x28"));
-    }
 }

@@ -37,8 +37,6 @@ internal sealed record LayerShape(
     public int PaddedH => InH + (2 * Padding);
 
     public int PaddedW => InW + (2 * Padding);
-
-    public bool IsSpatial => Kind != LayerKind.Dense;
 }
 
 /// <summary>A network whose shapes all check out: the input and every layer with sizes and offsets.</summary>

@@ -47,18 +47,6 @@ public static class Checkpoint
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
-    /// A convenient architecture fingerprint: the XxHash64 (seed 0) of the UTF-8 bytes of
-    /// <paramref name="architecture"/>, any text that changes exactly when the architecture does (for example a
-    /// generated network's <c>Summary</c>).
-    /// </summary>
-    /// <param name="architecture">A stable description of the architecture.</param>
-    public static ulong Fingerprint(string architecture)
-    {
-        ArgumentNullException.ThrowIfNull(architecture);
-        return XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(architecture));
-    }
-
-    /// <summary>
     /// Writes <paramref name="data"/> to <paramref name="path"/> atomically: the bytes go to a temporary file in the same
     /// folder, which is flushed to disk and then renamed over <paramref name="path"/>. On failure the temporary file is
     /// deleted and any checkpoint already at <paramref name="path"/> is left as it was.
