@@ -244,6 +244,15 @@ public sealed class Trainer<TNet>
         CompletedEpochs = data.Epoch;
     }
 
+    /// <summary>
+    /// TNet.ClassOf as a delegate made once: called straight from the shared generic code of the shard loop, the
+    /// static abstract member allocated on every call while tiering ran the loop's on-stack-replaced version
+    /// (EpochAllocationTests caught it).
+    /// </summary>
+    private static readonly ClassOfOutput s_classOf = TNet.ClassOf;
+
+    private delegate int ClassOfOutput(ReadOnlySpan<float> output);
+
     private void Validate(Dataset data)
     {
         if (data.InputLength != TNet.InputLength)
@@ -284,7 +293,7 @@ public sealed class Trainer<TNet>
             int index = _order[i];
             int label = data.Label(index);
             loss += Network.Backward(data.Input(index), label, gradients, workspace);
-            if (TNet.ClassOf(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
+            if (s_classOf(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
             {
                 correct++;
             }
