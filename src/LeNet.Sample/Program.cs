@@ -66,10 +66,10 @@ internal static class Program
 
     private static int Train(TrainArguments arguments)
     {
-        string directory = arguments.DataDirectory ?? Mnist.DefaultDirectory();
+        string directory = arguments.DataDirectory ?? MnistDirectory.Default();
         if (!Mnist.IsAvailable(directory))
         {
-            Console.Error.WriteLine(Mnist.MissingDataMessage(directory));
+            Console.Error.WriteLine(MnistDirectory.MissingDataMessage(directory));
             return 1;
         }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Xunit;
 using Xunit.Abstractions;
 using LeNet.Tests.Shared;
+using LeNet.Sample;
 
 namespace LeNet.Runtime.Tests;
 
@@ -23,7 +24,7 @@ static class RealMnist
     static (Dataset, TimeSpan) Timed(MnistSplit split)
     {
         var clock = Stopwatch.StartNew();
-        Dataset data = Mnist.Load(Mnist.DefaultDirectory(), split);
+        Dataset data = Mnist.Load(MnistDirectory.Default(), split);
         return (data, clock.Elapsed);
     }
 }
@@ -102,7 +103,7 @@ public sealed class MnistRealDataTests(ITestOutputHelper output)
     public void Unpadded_test_images_equal_the_interior_of_the_padded_ones()
     {
         Dataset padded = RealMnist.Test;
-        Dataset plain = Mnist.Load(Mnist.DefaultDirectory(), MnistSplit.Test, padTo32: false);
+        Dataset plain = Mnist.Load(MnistDirectory.Default(), MnistSplit.Test, padTo32: false);
 
         Assert.Equal(28 * 28, plain.InputLength);
         Assert.Equal(padded.Labels.ToArray(), plain.Labels.ToArray());
@@ -117,7 +118,7 @@ public sealed class MnistRealDataTests(ITestOutputHelper output)
     public void Pixels_are_the_file_bytes_divided_by_255()
     {
         Dataset test = RealMnist.Test; // first, so missing data fails with Mnist.MissingDataMessage
-        string path = System.IO.Path.Combine(Mnist.DefaultDirectory(), Mnist.ImagesFileName(MnistSplit.Test));
+        string path = System.IO.Path.Combine(MnistDirectory.Default(), Mnist.ImagesFileName(MnistSplit.Test));
         IdxImages images = IdxReader.ReadImages(System.IO.File.Exists(path) ? path : path[..^".gz".Length]);
 
         Assert.Equal(10_000, images.Count);

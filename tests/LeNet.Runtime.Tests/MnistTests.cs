@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using Xunit;
+using LeNet.Sample;
 using LeNet.Tests.Shared;
 
 namespace LeNet.Runtime.Tests;
@@ -132,6 +133,17 @@ public sealed class MnistTests : IDisposable
         foreach (string name in Mnist.FileNames)
             Assert.Contains(name, message);
         Assert.Contains("Missing: train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz.", message);
+        Assert.DoesNotContain("LENET_MNIST_DIR", message);
+        Assert.DoesNotContain("../shared", message);
+        Assert.False(message.EndsWith('\n'), "the message ends without a newline, for callers to add to");
+    }
+
+    [Fact]
+    public void Sample_missing_data_message_adds_how_to_provide_the_files()
+    {
+        string message = MnistDirectory.MissingDataMessage(_dir.Path, variable: null);
+
+        Assert.StartsWith(Mnist.MissingDataMessage(_dir.Path) + "\n", message);
         Assert.Contains("LENET_MNIST_DIR", message);
         Assert.Contains("../shared/data/mnist", message);
     }
@@ -141,8 +153,8 @@ public sealed class MnistTests : IDisposable
     {
         string current = _dir.Path;
 
-        Assert.Equal(Path.Combine(current, "data", "mnist"), Mnist.DefaultDirectory("data/mnist", "/anywhere", current));
-        Assert.Equal(Path.GetFullPath("/elsewhere/mnist"), Mnist.DefaultDirectory("/elsewhere/mnist", "/anywhere", current));
+        Assert.Equal(Path.Combine(current, "data", "mnist"), MnistDirectory.Default("data/mnist", "/anywhere", current));
+        Assert.Equal(Path.GetFullPath("/elsewhere/mnist"), MnistDirectory.Default("/elsewhere/mnist", "/anywhere", current));
     }
 
     [Fact]
@@ -152,7 +164,7 @@ public sealed class MnistTests : IDisposable
         File.WriteAllText(Path.Combine(repository, "LeNetGen.sln"), "");
         string binaries = Directory.CreateDirectory(Path.Combine(repository, "tests", "X", "bin", "Release", "net10.0")).FullName;
 
-        string found = Mnist.DefaultDirectory(null, binaries, "/ignored");
+        string found = MnistDirectory.Default(null, binaries, "/ignored");
 
         Assert.Equal(Path.Combine(_dir.Path, "shared", "data", "mnist"), found);
     }
@@ -163,28 +175,29 @@ public sealed class MnistTests : IDisposable
         string start = Directory.CreateDirectory(_dir.File("no-solution")).FullName;
         string current = Directory.CreateDirectory(_dir.File("cwd")).FullName;
 
-        Assert.Equal(Path.Combine(_dir.Path, "shared", "data", "mnist"), Mnist.DefaultDirectory("  ", start, current));
+        Assert.Equal(Path.Combine(_dir.Path, "shared", "data", "mnist"), MnistDirectory.Default("  ", start, current));
     }
 
     [Fact]
     public void Default_directory_from_the_test_binaries_is_a_full_path_to_shared_data()
     {
-        string directory = Mnist.DefaultDirectory();
+        string directory = MnistDirectory.Default();
 
         Assert.True(Path.IsPathFullyQualified(directory), directory);
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Mnist.DirectoryVariable)))
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(MnistDirectory.Variable)))
             Assert.EndsWith(Path.Combine("shared", "data", "mnist"), directory);
     }
 
     [Fact]
     public void Missing_data_message_for_the_default_folder_explains_where_that_is()
     {
-        string message = Mnist.MissingDataMessage(Mnist.DefaultDirectory());
+        string message = MnistDirectory.MissingDataMessage(MnistDirectory.Default());
 
-        string expected = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Mnist.DirectoryVariable))
-            ? "(LENET_MNIST_DIR is not set, so ../shared/data/mnist beside the repository)."
-            : "(named by LENET_MNIST_DIR).";
-        Assert.Contains($"looked in '{Mnist.DefaultDirectory()}' {expected}\n", message);
+        string expected = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(MnistDirectory.Variable))
+            ? "LENET_MNIST_DIR is not set, so that folder is ../shared/data/mnist beside the repository.\n"
+            : "That folder is named by LENET_MNIST_DIR.\n";
+        Assert.Contains($"looked in '{MnistDirectory.Default()}'.\n", message);
+        Assert.Contains(expected, message);
     }
 
     [Fact]
@@ -193,7 +206,7 @@ public sealed class MnistTests : IDisposable
         Assert.Null(MnistFactAttribute.SkipReason(available: true, ci: null, "/data"));
         Assert.Null(MnistFactAttribute.SkipReason(available: true, ci: "true", "/data"));
         Assert.Null(MnistFactAttribute.SkipReason(available: false, ci: "true", "/data"));
-        Assert.Equal(Mnist.MissingDataMessage("/data"), MnistFactAttribute.SkipReason(available: false, ci: null, "/data"));
-        Assert.Equal(Mnist.MissingDataMessage("/data"), MnistFactAttribute.SkipReason(available: false, ci: "false", "/data"));
+        Assert.Equal(MnistDirectory.MissingDataMessage("/data"), MnistFactAttribute.SkipReason(available: false, ci: null, "/data"));
+        Assert.Equal(MnistDirectory.MissingDataMessage("/data"), MnistFactAttribute.SkipReason(available: false, ci: "false", "/data"));
     }
 }

@@ -28,9 +28,6 @@ public enum MnistSplit
 /// </remarks>
 public static class Mnist
 {
-    /// <summary>The environment variable that names the folder holding the MNIST files.</summary>
-    public const string DirectoryVariable = "LENET_MNIST_DIR";
-
     /// <summary>Rows and columns of an MNIST image as stored.</summary>
     public const int ImageSide = 28;
 
@@ -77,7 +74,7 @@ public static class Mnist
     }
 
     /// <summary>Loads one split of MNIST.</summary>
-    /// <param name="directory">The folder holding the files; <see cref="DefaultDirectory()"/> gives the usual one.</param>
+    /// <param name="directory">The folder holding the files.</param>
     /// <param name="split">Training or test set.</param>
     /// <param name="padTo32">
     /// Pad each 28x28 image with 2 pixels of background on every side to 32x32 (the default). When false the inputs
@@ -163,45 +160,16 @@ public static class Mnist
     }
 
     /// <summary>
-    /// The folder where MNIST is expected: the value of <see cref="DirectoryVariable"/> (<c>LENET_MNIST_DIR</c>) when it
-    /// is set; otherwise <c>../shared/data/mnist</c> beside the repository, found by walking up from
-    /// <see cref="AppContext.BaseDirectory"/> to the folder holding <c>LeNetGen.sln</c>; when there is none,
-    /// <c>../shared/data/mnist</c> relative to the current directory. Always a full path; it may not exist.
+    /// The message for missing MNIST files: where it looked, which files are missing and which four files are needed.
     /// </summary>
-    public static string DefaultDirectory() =>
-        DefaultDirectory(Environment.GetEnvironmentVariable(DirectoryVariable), AppContext.BaseDirectory, Directory.GetCurrentDirectory());
-
-    /// <summary>The logic of <see cref="DefaultDirectory()"/>, with its inputs passed in (for tests).</summary>
-    internal static string DefaultDirectory(string? variable, string baseDirectory, string currentDirectory)
-    {
-        if (!string.IsNullOrWhiteSpace(variable))
-            return Path.GetFullPath(variable, currentDirectory);
-
-        for (DirectoryInfo? dir = new(Path.GetFullPath(baseDirectory)); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LeNetGen.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "mnist"));
-        }
-        return Path.GetFullPath(Path.Combine("..", "shared", "data", "mnist"), currentDirectory);
-    }
-
-    /// <summary>
-    /// The message for missing MNIST files: where it looked, which files are missing, which four files are needed and
-    /// how to provide them.
-    /// </summary>
+    /// <remarks>It ends without a newline, so a caller that knows where its data usually lives can add how to provide it.</remarks>
     /// <param name="directory">The folder that was searched.</param>
     public static string MissingDataMessage(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var text = new StringBuilder();
         string fullPath = Path.GetFullPath(directory);
-        text.Append("MNIST data not found: looked in '").Append(fullPath).Append('\'');
-        string? variable = Environment.GetEnvironmentVariable(DirectoryVariable);
-        if (!string.IsNullOrWhiteSpace(variable) && SamePath(fullPath, Path.GetFullPath(variable)))
-            text.Append(" (named by ").Append(DirectoryVariable).Append(')');
-        else if (string.IsNullOrWhiteSpace(variable) && SamePath(fullPath, DefaultDirectory()))
-            text.Append(" (").Append(DirectoryVariable).Append(" is not set, so ../shared/data/mnist beside the repository)");
-        text.Append(".\n");
+        text.Append("MNIST data not found: looked in '").Append(fullPath).Append("'.\n");
 
         var missing = new List<string>();
         foreach (string name in FileNames)
@@ -215,15 +183,8 @@ public static class Mnist
         text.Append("MNIST needs these four files (gzip-compressed, or raw IDX under the same names without .gz):\n");
         foreach (string name in FileNames)
             text.Append("  ").Append(name).Append('\n');
-        text.Append("Provide them by setting the ").Append(DirectoryVariable)
-            .Append(" environment variable to a folder that holds them, or by placing them in ../shared/data/mnist ")
-            .Append("(the folder shared/data/mnist next to the repository folder that holds LeNetGen.sln).");
-        return text.ToString();
+        return text.ToString(0, text.Length - 1);
     }
-
-    static bool SamePath(string a, string b) =>
-        string.Equals(Path.TrimEndingDirectorySeparator(a), Path.TrimEndingDirectorySeparator(b),
-            OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>The path of <paramref name="gzipName"/> in <paramref name="directory"/>, or of its raw form without <c>.gz</c>; null when neither exists.</summary>
     static string? Find(string directory, string gzipName)

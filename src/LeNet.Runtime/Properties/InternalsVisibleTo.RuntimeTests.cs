@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
 
-// The runtime tests drive internal seams (e.g. Mnist.DefaultDirectory with its inputs passed in) without touching
-// process-wide environment variables.
+// The runtime tests drive internal seams (e.g. Checkpoint.Serialize, to check the byte layout) without going through files.
 [assembly: InternalsVisibleTo("LeNet.Runtime.Tests")]

@@ -5,6 +5,7 @@ using LeNet.Tests.Shared;
 using LeNet.Training;
 using Xunit;
 using Xunit.Abstractions;
+using LeNet.Sample;
 
 namespace LeNet.Tests.Training;
 
@@ -141,7 +142,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     [MnistFact]
     public void LeNet5LearnsASliceOfMnist()
     {
-        string directory = Mnist.DefaultDirectory();
+        string directory = MnistDirectory.Default();
         Dataset train = Mnist.Load(directory, MnistSplit.Train).Take(8000);
         Dataset test = Mnist.Load(directory, MnistSplit.Test).Take(2000);
         var network = new LeNet5();
@@ -162,7 +163,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     [MnistFact]
     public void SigmoidOutputLearnsIsItASeven()
     {
-        string directory = Mnist.DefaultDirectory();
+        string directory = MnistDirectory.Default();
         Dataset train = Binary(Mnist.Load(directory, MnistSplit.Train).Take(40000));
         Dataset test = Binary(Mnist.Load(directory, MnistSplit.Test));
         var network = new SevenDetector();
