@@ -17,7 +17,7 @@ namespace LeNet.Generator.Tests;
 public sealed class DiagnosticTests
 {
     [Fact]
-    public Task NonPartialClassIsReportedOnItsIdentifier() => VerifyAsync("""
+    public Task Non_partial_class_is_reported_on_its_identifier() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -32,7 +32,7 @@ public sealed class DiagnosticTests
     [InlineData("abstract partial class", "abstract")]
     [InlineData("partial record", "a record")]
     [InlineData("file partial class", "file-local, since the generated part lives in another file")]
-    public Task TypesThatCannotHoldTheMembersAreReportedOnTheirIdentifier(string declaration, string what) => VerifyAsync($$"""
+    public Task Types_that_cannot_hold_the_members_are_reported_on_their_identifier(string declaration, string what) => VerifyAsync($$"""
         using LeNet;
 
         [Network]
@@ -43,7 +43,7 @@ public sealed class DiagnosticTests
         $"Network type 'Net' must be a non-static, non-abstract class, not {what}");
 
     [Fact]
-    public Task KernelLargerThanInputIsReportedOnTheKernel() => VerifyAsync("""
+    public Task Kernel_larger_than_input_is_reported_on_the_kernel() => VerifyAsync("""
         using LeNet;
 
         // LeNet-5 on unpadded 28x28 digits: the third convolution meets a 4x4 input.
@@ -60,7 +60,7 @@ public sealed class DiagnosticTests
         "CONV3: kernel 5 does not fit the 4x4 input");
 
     [Fact]
-    public Task KernelLargerThanPaddedInputNamesThePadding() => VerifyAsync("""
+    public Task Kernel_larger_than_padded_input_names_the_padding() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -71,7 +71,7 @@ public sealed class DiagnosticTests
         "CONV1: kernel 7 does not fit the 6x6 input (2x2 padded by 2)");
 
     [Fact]
-    public Task PoolWindowLargerThanInputIsReportedOnTheSize() => VerifyAsync("""
+    public Task Pool_window_larger_than_input_is_reported_on_the_size() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -83,7 +83,7 @@ public sealed class DiagnosticTests
         "POOL1: size 2 does not fit the 1x3 input");
 
     [Fact]
-    public Task MissingInputIsReportedOnTheNetworkAttribute() => VerifyAsync("""
+    public Task Missing_input_is_reported_on_the_network_attribute() => VerifyAsync("""
         using LeNet;
 
         [{|LENET003:Network|}]
@@ -94,7 +94,7 @@ public sealed class DiagnosticTests
         "Network 'Net' must declare [Input(height, width, channels)] as its first layer attribute");
 
     [Fact]
-    public Task NonPositiveSizesAreReportedOnEachArgument() => VerifyAsync("""
+    public Task Non_positive_sizes_are_reported_on_each_argument() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -110,7 +110,7 @@ public sealed class DiagnosticTests
         "FC2: units must be positive, got -3");
 
     [Fact]
-    public Task PoolSizeZeroIsReportedOnceAndNotAgainForTheStrideItDefaultsTo() => VerifyAsync("""
+    public Task Pool_size_zero_is_reported_once_and_not_again_for_the_stride_it_defaults_to() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -123,7 +123,7 @@ public sealed class DiagnosticTests
         "POOL1: size must be positive, got 0");
 
     [Fact]
-    public Task PaddingAsLargeAsTheKernelIsReportedOnThePadding() => VerifyAsync("""
+    public Task Padding_as_large_as_the_kernel_is_reported_on_the_padding() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -134,7 +134,7 @@ public sealed class DiagnosticTests
         "CONV1: padding 3 must be smaller than the kernel 3, or whole windows would see only zeros");
 
     [Fact]
-    public Task SoftmaxBeforeTheLastLayerIsReportedOnTheActivation() => VerifyAsync("""
+    public Task Softmax_before_the_last_layer_is_reported_on_the_activation() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -148,7 +148,7 @@ public sealed class DiagnosticTests
         "FC2: Softmax is allowed only on the last layer, and only when that layer is Dense");
 
     [Fact]
-    public Task LayersAwayFromTheNetworkAttributeAreTheStrayOnes() => VerifyAsync("""
+    public Task Layers_away_from_the_network_attribute_are_the_stray_ones() => VerifyAsync("""
         using LeNet;
 
         [{|LENET007:Dense(5)|}]
@@ -162,7 +162,7 @@ public sealed class DiagnosticTests
         "Layer attributes of 'Net' must all stand on one declaration, because their order is the layer order; move this one to the declaration with the others");
 
     [Fact]
-    public Task LayersOnASecondPartialDeclarationAreReportedOneByOne() => VerifyAsync("""
+    public Task Layers_on_a_second_partial_declaration_are_reported_one_by_one() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -178,7 +178,7 @@ public sealed class DiagnosticTests
         "Layer attributes of 'Net' must all stand on one declaration, because their order is the layer order; move this one to the declaration with the others");
 
     [Fact]
-    public Task GenericNetworkIsReportedOnItsIdentifier() => VerifyAsync("""
+    public Task Generic_network_is_reported_on_its_identifier() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -189,7 +189,7 @@ public sealed class DiagnosticTests
         "Network type 'Net' must not be generic, nor nested in a generic type");
 
     [Fact]
-    public Task NetworkNestedInAGenericTypeIsReportedAsGeneric() => VerifyAsync("""
+    public Task Network_nested_in_a_generic_type_is_reported_as_generic() => VerifyAsync("""
         using LeNet;
 
         partial class Outer<T>
@@ -203,7 +203,7 @@ public sealed class DiagnosticTests
         "Network type 'Outer.Net' must not be generic, nor nested in a generic type");
 
     [Fact]
-    public Task NonPartialContainerIsReportedOnTheContainer() => VerifyAsync("""
+    public Task Non_partial_container_is_reported_on_the_container() => VerifyAsync("""
         using LeNet;
 
         partial class Outer
@@ -220,7 +220,7 @@ public sealed class DiagnosticTests
         "Network type 'Outer.Middle.Net' is nested in 'Middle', which must be partial too");
 
     [Fact]
-    public Task StrideLeavingInputUnusedIsReportedOnTheStrideOrTheWholeAttribute() => VerifyAsync("""
+    public Task Stride_leaving_input_unused_is_reported_on_the_stride_or_the_whole_attribute() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -233,9 +233,9 @@ public sealed class DiagnosticTests
         "CONV1: stride 3 leaves 1 row(s) and 2 column(s) of the 32x33 input unused",
         "POOL1: stride 3 leaves 1 row(s) and 1 column(s) of the 10x10 input unused");
 
-    // The generated file of this network does not compile yet; GeneratedOutputTests.NetworkTooLargeForTheStackCompiles covers that.
+    // The generated file of this network does not compile yet; GeneratedOutputTests.Network_too_large_for_the_stack_compiles covers that.
     [Fact]
-    public Task ActivationsTooLargeForTheStackAreReportedOnTheNetworkAttribute() => VerifyCoreAsync(requireCleanOutput: false, """
+    public Task Activations_too_large_for_the_stack_are_reported_on_the_network_attribute() => VerifyCoreAsync(requireCleanOutput: false, """
         using LeNet;
 
         [{|LENET011:Network|}]
@@ -246,7 +246,7 @@ public sealed class DiagnosticTests
         "Network 'Net' needs 262144 bytes of activations, more than the 131072 bytes it may take on the stack; Forward(input, output) is not generated, call Forward(input, output, workspace) with WorkspaceLength floats");
 
     [Fact]
-    public Task InputThatIsNotFirstOrRepeatedIsReportedOnThatInput() => VerifyAsync("""
+    public Task Input_that_is_not_first_or_repeated_is_reported_on_that_input() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -264,7 +264,7 @@ public sealed class DiagnosticTests
         "[Input] must be the first layer attribute and appear only once, but this one is layer attribute 2");
 
     [Fact]
-    public Task SpatialLayerAfterDenseIsReportedOnTheLayer() => VerifyAsync("""
+    public Task Spatial_layer_after_dense_is_reported_on_the_layer() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -278,7 +278,7 @@ public sealed class DiagnosticTests
         "CONV2: a Conv layer needs a (C,H,W) input, but it follows a Dense layer whose output is flat");
 
     [Fact]
-    public Task NegativePaddingIsReportedOnThePadding() => VerifyAsync("""
+    public Task Negative_padding_is_reported_on_the_padding() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -289,7 +289,7 @@ public sealed class DiagnosticTests
         "CONV1: padding must not be negative, got -1");
 
     [Fact]
-    public Task InputWithoutLayersIsReportedOnTheInput() => VerifyAsync("""
+    public Task Input_without_layers_is_reported_on_the_input() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -299,7 +299,7 @@ public sealed class DiagnosticTests
         "Network 'Net' declares no layers after [Input]");
 
     [Fact]
-    public Task ActivationOutsideTheEnumIsReportedOnTheActivation() => VerifyAsync("""
+    public Task Activation_outside_the_enum_is_reported_on_the_activation() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -312,7 +312,7 @@ public sealed class DiagnosticTests
         "FC2: 9 is not an Activation value (None, ReLU, Tanh, Sigmoid or Softmax)");
 
     [Fact]
-    public Task SizesPastThirtyTwoBitsAreReportedOnTheLayer() => VerifyAsync("""
+    public Task Sizes_past_thirty_two_bits_are_reported_on_the_layer() => VerifyAsync("""
         using LeNet;
 
         [Network]
@@ -350,7 +350,7 @@ public sealed class DiagnosticTests
         "FC3: the parameter count does not fit in a 32-bit count");
 
     [Fact]
-    public Task UnrollOutsideTheEnumIsReportedOnTheUnroll() => VerifyAsync("""
+    public Task Unroll_outside_the_enum_is_reported_on_the_unroll() => VerifyAsync("""
         using LeNet;
 
         [Network({|LENET018:Unroll = (KernelUnroll)7|})]
@@ -363,7 +363,7 @@ public sealed class DiagnosticTests
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
-    public async Task ValidLeNet5HasNoDiagnostics(int channels)
+    public async Task Valid_LeNet5_has_no_diagnostics(int channels)
     {
         GeneratorRun run = TestCompiler.Generate(Networks.LeNet5(channels));
         ImmutableArray<Diagnostic> diagnostics = await TestCompiler.AllDiagnosticsAsync(run);
@@ -371,7 +371,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public async Task ActivationsExactlyAtTheStackLimitAreNotReported()
+    public async Task Activations_exactly_at_the_stack_limit_are_not_reported()
     {
         // 2 x 128 x 128 floats are exactly 131072 bytes: the limit itself is still allowed on the stack.
         GeneratorRun run = TestCompiler.Generate("""
@@ -389,7 +389,7 @@ public sealed class DiagnosticTests
     [Theory]
     [InlineData("LENET010", "[Conv(6, 4, stride: 3)]")]
     [InlineData("LENET002", "[Conv(6, kernel: 33)]")]
-    public async Task PragmaSuppressesTheDiagnostic(string id, string layer)
+    public async Task Pragma_suppresses_the_diagnostic(string id, string layer)
     {
         string declaration = $$"""
             [Network]

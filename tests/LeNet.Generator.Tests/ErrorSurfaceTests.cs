@@ -79,7 +79,7 @@ public sealed class ErrorSurfaceTests
 
     [Theory]
     [MemberData(nameof(BrokenDeclarations))]
-    public async Task CallsIntoABrokenNetworkCompileAndEveryMemberThrows(string attributes, string expectedId)
+    public async Task Calls_into_a_broken_network_compile_and_every_member_throws(string attributes, string expectedId)
     {
         GeneratorRun run = TestCompiler.Generate(TestCompiler.Compile($"using LeNet;\nnamespace Demo;\n{attributes}\ninternal partial class Bad {{ }}\n", Probe));
         (string hintName, string generated) = Assert.Single(run.GeneratedSources);

@@ -28,7 +28,7 @@ public sealed class GeneratedOutputTests
 
     [Theory]
     [MemberData(nameof(SnapshotNetworks))]
-    public void GeneratedSourceMatchesTheBaseline(string network)
+    public void Generated_source_matches_the_baseline(string network)
     {
         GeneratorRun run = TestCompiler.Generate(Source(network));
         (string hintName, string text) = Assert.Single(run.GeneratedSources);
@@ -38,7 +38,7 @@ public sealed class GeneratedOutputTests
 
     [Theory]
     [MemberData(nameof(SnapshotNetworks))]
-    public async Task OutputCompilesWithoutErrorsOrWarnings(string network)
+    public async Task Output_compiles_without_errors_or_warnings(string network)
     {
         GeneratorRun run = TestCompiler.Generate(TestCompiler.Compile(Source(network), Consumer($"Demo.{network}")));
         ImmutableArray<Diagnostic> diagnostics = await TestCompiler.AllDiagnosticsAsync(run);
@@ -50,7 +50,7 @@ public sealed class GeneratedOutputTests
     /// into exactly that spec and the emitter needs nothing but the spec.
     /// </summary>
     [Fact]
-    public void HandBuiltSpecEmitsTheLeNet5Baseline()
+    public void Hand_built_spec_emits_the_LeNet5_baseline()
     {
         NetworkSpec spec = new(
             "Demo",
@@ -85,7 +85,7 @@ public sealed class GeneratedOutputTests
 
     /// <summary>A user namespace ending in .System, holding types named like the ones generated code uses.</summary>
     [Fact]
-    public async Task NetworkInANamespaceEndingInSystemCompiles()
+    public async Task Network_in_a_namespace_ending_in_System_compiles()
     {
         string collisions = """
             namespace Demo.System
@@ -117,7 +117,7 @@ public sealed class GeneratedOutputTests
     [InlineData("partial record Outer", "Outer")]
     [InlineData("partial record struct Outer", "Outer")]
     [InlineData("partial interface IOuter", "IOuter")]
-    public async Task NetworkNestedInAnyPartialContainerCompiles(string container, string containerName)
+    public async Task Network_nested_in_any_partial_container_compiles(string container, string containerName)
     {
         GeneratorRun run = TestCompiler.Generate($$"""
             using LeNet;
@@ -145,7 +145,7 @@ public sealed class GeneratedOutputTests
 
     [Theory]
     [MemberData(nameof(SnapshotNetworks))]
-    public void GermanCultureEmitsTheSameTextAsInvariant(string network)
+    public void German_culture_emits_the_same_text_as_invariant(string network)
     {
         var german = new CultureInfo("de-DE");
         Assert.Equal(",", german.NumberFormat.NumberDecimalSeparator);
@@ -164,7 +164,7 @@ public sealed class GeneratedOutputTests
     /// <summary>STYLE 2.5: no generated method may grow past 16 KB of IL, where the JIT starts to give up optimising.</summary>
     [Theory]
     [MemberData(nameof(SnapshotNetworks))]
-    public void EveryGeneratedMethodStaysUnder16KBOfIL(string network)
+    public void Every_generated_method_stays_under_16_KB_of_IL(string network)
     {
         const int MaxILBytes = 16 * 1024;
         GeneratorRun run = TestCompiler.Generate(Source(network));
@@ -192,7 +192,7 @@ public sealed class GeneratedOutputTests
 
     /// <summary>LENET011 promises that Forward(input, output) is left out and the rest works with a caller's workspace.</summary>
     [Fact]
-    public async Task NetworkTooLargeForTheStackCompiles()
+    public async Task Network_too_large_for_the_stack_compiles()
     {
         GeneratorRun run = TestCompiler.Generate(TestCompiler.Compile(
             """
@@ -216,7 +216,7 @@ public sealed class GeneratedOutputTests
     /// otherwise by overflowing 32 bits and putting the activations on the stack.
     /// </summary>
     [Fact]
-    public void WorkspacePastTwoGigabytesIsNotPutOnTheStack()
+    public void Workspace_past_two_gigabytes_is_not_put_on_the_stack()
     {
         GeneratorRun run = TestCompiler.Generate("""
             using LeNet;

@@ -11,7 +11,7 @@ namespace LeNet.Generator.Tests;
 public sealed class HarnessTests
 {
     [Fact]
-    public void MarkupYieldsTheCleanSourceAndEachSpan()
+    public void Markup_yields_the_clean_source_and_each_span()
     {
         (string source, IReadOnlyList<ExpectedSpan> expected) = Markup.Parse("[Conv(filters: 6, {|LENET002:kernel: 9|})] {|LENET001:Net|}");
 
@@ -24,10 +24,10 @@ public sealed class HarnessTests
     [InlineData("{|LENET002 kernel|}")]
     [InlineData("{|LENET002:kernel")]
     [InlineData("{|LENET002:{|LENET004:kernel|}|}")]
-    public void MalformedMarkupIsRejected(string markup) => Assert.Throws<System.FormatException>(() => Markup.Parse(markup));
+    public void Malformed_markup_is_rejected(string markup) => Assert.Throws<System.FormatException>(() => Markup.Parse(markup));
 
     [Fact]
-    public void FinderReportsRoslynObjectsAnywhereInTheGraph()
+    public void Finder_reports_Roslyn_objects_anywhere_in_the_graph()
     {
         SyntaxNode node = SyntaxFactory.IdentifierName("x");
         var graph = (Name: "spec", Items: new object[] { 1, "two", node }, Where: Location.None, Nested: new Holder(null));
@@ -41,14 +41,14 @@ public sealed class HarnessTests
     }
 
     [Fact]
-    public void FinderPassesPlainValues()
+    public void Finder_passes_plain_values()
     {
         var graph = (Name: "spec", Sizes: new[] { 1, 2 }, Nested: new Dictionary<string, string> { ["a"] = "b" });
         Assert.Empty(RoslynObjectFinder.Find(graph, "graph"));
     }
 
     [Fact]
-    public void ScrubReplacesOnlyTheGeneratorVersion()
+    public void Scrub_replaces_only_the_generator_version()
     {
         string text = "[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet.Generator\", \"1.2.3.4\")]\r\nclass C { }\r\n";
         Assert.Equal("[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet.Generator\", \"<version>\")]\nclass C { }\n", Snapshot.Scrub(text));

@@ -18,7 +18,7 @@ public sealed class IncrementalTests
     private static readonly string[] PipelineSteps = { TrackingNames.Parse, TrackingNames.Emittable, TrackingNames.Check };
 
     [Fact]
-    public void RerunOnAClonedCompilationIsCachedOrUnchanged()
+    public void Rerun_on_a_cloned_compilation_is_cached_or_unchanged()
     {
         CSharpCompilation compilation = TestCompiler.Compile(Networks.LeNet5(channels: 3));
         GeneratorRun first = TestCompiler.Generate(compilation);
@@ -30,7 +30,7 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void UnrelatedEditsKeepThePipelineCachedOrUnchanged()
+    public void Unrelated_edits_keep_the_pipeline_cached_or_unchanged()
     {
         CSharpCompilation compilation = TestCompiler.Compile(Networks.LeNet5(channels: 3));
         GeneratorRun first = TestCompiler.Generate(compilation);
@@ -48,7 +48,7 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void ChangingAKernelModifiesThatNetworkOnly()
+    public void Changing_a_kernel_modifies_that_network_only()
     {
         string other = Networks.LeNet5(channels: 1, typeName: "Other");
         CSharpCompilation compilation = TestCompiler.Compile(Networks.LeNet5(channels: 3), other);
@@ -65,7 +65,7 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void TrackedOutputsHoldNoRoslynObjects()
+    public void Tracked_outputs_hold_no_Roslyn_objects()
     {
         CSharpCompilation compilation = TestCompiler.Compile(
             Networks.LeNet5(channels: 3),

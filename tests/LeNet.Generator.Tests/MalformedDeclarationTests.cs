@@ -69,7 +69,7 @@ public sealed class MalformedDeclarationTests
     /// </remarks>
     [Theory]
     [MemberData(nameof(PrefixLengths))]
-    public async Task EveryPrefixOfADeclarationFileIsSurvived(int length)
+    public async Task Every_prefix_of_a_declaration_file_is_survived(int length)
     {
         string prefix = LeNet5File.Substring(0, length);
         TestCompiler.Generate(prefix);
@@ -78,7 +78,7 @@ public sealed class MalformedDeclarationTests
 
     [Theory]
     [MemberData(nameof(Nonsense))]
-    public async Task NonsenseDeclarationsAreSurvived(string declaration)
+    public async Task Nonsense_declarations_are_survived(string declaration)
     {
         GeneratorRun run = TestCompiler.Generate("using LeNet;\n" + declaration);
         await TestCompiler.AnalyzeAsync(run.Output);

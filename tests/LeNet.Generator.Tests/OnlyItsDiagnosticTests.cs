@@ -38,7 +38,7 @@ public sealed class OnlyItsDiagnosticTests
 
     [Theory]
     [MemberData(nameof(Declarations))]
-    public async Task CodeUsingTheNetworkCompilesWithOnlyTheDiagnostic(string attributes, string expectedId, string[] layerClasses)
+    public async Task Code_using_the_network_compiles_with_only_the_diagnostic(string attributes, string expectedId, string[] layerClasses)
     {
         string uses = string.Concat(layerClasses.Select(c =>
             $"        sum += Bad.{c}.InputLength + Bad.{c}.OutputLength + Bad.{c}.OutputOffset + Bad.{c}.WeightOffset + Bad.{c}.ParameterCount;\n"));

@@ -18,7 +18,7 @@ namespace LeNet.Generator.Tests;
 public sealed class SummaryTests
 {
     [Fact]
-    public void ThreeChannelLeNet5ReadsAsTheLectureTable()
+    public void Three_channel_LeNet5_reads_as_the_lecture_table()
     {
         (string[] rows, string[] notes, ShapeChain chain) = Summary("LeNet5Rgb", Networks.LeNet5(channels: 3, typeName: "LeNet5Rgb"));
 
@@ -51,7 +51,7 @@ public sealed class SummaryTests
     }
 
     [Fact]
-    public void OneChannelLeNet5HasA156ParameterFirstConvolution()
+    public void One_channel_LeNet5_has_a_156_parameter_first_convolution()
     {
         (string[] rows, string[] notes, ShapeChain chain) = Summary("LeNet5", Networks.LeNet5(channels: 1, typeName: "LeNet5"));
 

@@ -9,14 +9,14 @@ namespace LeNet.Runtime.Tests;
 
 public sealed class CheckpointTests : IDisposable
 {
-    const ulong Fingerprint = 0x0123_4567_89AB_CDEFUL;
+    private const ulong Fingerprint = 0x0123_4567_89AB_CDEFUL;
 
-    readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
     /// <summary>Parameters that include the awkward floats (NaN with a payload, -0, subnormals, infinities).</summary>
-    static CheckpointData Sample(int parameterCount = 37, string optimizer = "Adam-β")
+    private static CheckpointData Sample(int parameterCount = 37, string optimizer = "Adam-β")
     {
         var random = new Random(1234);
         float[] parameters = Enumerable.Range(0, parameterCount).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
@@ -44,9 +44,9 @@ public sealed class CheckpointTests : IDisposable
         };
     }
 
-    static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
+    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 
-    string SaveSample(string name = "model.ckpt", CheckpointData? data = null)
+    private string SaveSample(string name = "model.ckpt", CheckpointData? data = null)
     {
         string path = _dir.File(name);
         Checkpoint.Save(path, data ?? Sample());
@@ -68,7 +68,10 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(7, loaded.Epoch);
         Assert.Equal(3, loaded.OptimizerState.Length);
         for (int i = 0; i < 3; i++)
+        {
             Assert.Equal(Bits(saved.OptimizerState[i]), Bits(loaded.OptimizerState[i]));
+        }
+
         Assert.NotSame(saved.Parameters, loaded.Parameters);
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
     }

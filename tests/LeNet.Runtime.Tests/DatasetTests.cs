@@ -5,7 +5,7 @@ namespace LeNet.Runtime.Tests;
 
 public sealed class DatasetTests
 {
-    static Dataset Sample() => new([0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32], [3, 1, 4, 1], inputLength: 3);
+    private static Dataset Sample() => new([0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32], [3, 1, 4, 1], inputLength: 3);
 
     [Fact]
     public void Exposes_inputs_and_labels_by_record()

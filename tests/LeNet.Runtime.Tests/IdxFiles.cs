@@ -6,7 +6,7 @@ using System.IO.Compression;
 namespace LeNet.Runtime.Tests;
 
 /// <summary>Builds small synthetic IDX files (big-endian headers), raw or gzip-compressed.</summary>
-static class IdxFiles
+internal static class IdxFiles
 {
     public static byte[] Images(int count, int rows, int columns, Func<int, int, int, byte> pixel, int magic = IdxReader.ImageMagic)
     {
@@ -16,9 +16,16 @@ static class IdxFiles
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), rows);
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), columns);
         for (int n = 0; n < count; n++)
+        {
             for (int r = 0; r < rows; r++)
+            {
                 for (int c = 0; c < columns; c++)
+                {
                     bytes[16 + (n * rows + r) * columns + c] = pixel(n, r, c);
+                }
+            }
+        }
+
         return bytes;
     }
 
@@ -47,7 +54,10 @@ static class IdxFiles
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
             gzip.Write(raw);
+        }
+
         return output.ToArray();
     }
 

@@ -6,7 +6,7 @@ namespace LeNet.Runtime.Tests;
 
 public sealed class IdxReaderTests : IDisposable
 {
-    readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

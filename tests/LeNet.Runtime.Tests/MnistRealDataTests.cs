@@ -8,10 +8,10 @@ using LeNet.Sample;
 namespace LeNet.Runtime.Tests;
 
 /// <summary>Loads the real data set once per test run; a missing data set surfaces as <see cref="Mnist.MissingDataMessage"/>.</summary>
-static class RealMnist
+internal static class RealMnist
 {
-    static readonly Lazy<(Dataset Data, TimeSpan Elapsed)> s_train = new(() => Timed(MnistSplit.Train));
-    static readonly Lazy<(Dataset Data, TimeSpan Elapsed)> s_test = new(() => Timed(MnistSplit.Test));
+    private static readonly Lazy<(Dataset Data, TimeSpan Elapsed)> s_train = new(() => Timed(MnistSplit.Train));
+    private static readonly Lazy<(Dataset Data, TimeSpan Elapsed)> s_test = new(() => Timed(MnistSplit.Test));
 
     public static Dataset Train => s_train.Value.Data;
 
@@ -21,7 +21,7 @@ static class RealMnist
 
     public static TimeSpan TestLoadTime => s_test.Value.Elapsed;
 
-    static (Dataset, TimeSpan) Timed(MnistSplit split)
+    private static (Dataset, TimeSpan) Timed(MnistSplit split)
     {
         var clock = Stopwatch.StartNew();
         Dataset data = Mnist.Load(MnistDirectory.Default(), split);
@@ -76,9 +76,15 @@ public sealed class MnistRealDataTests(ITestOutputHelper output)
                     float value = input[r * 32 + c];
                     bool border = r < 2 || r >= 30 || c < 2 || c >= 30;
                     if (border && value != 0f)
+                    {
                         Assert.Fail($"Record {n}: border pixel ({r},{c}) is {value}, expected 0.");
+                    }
+
                     if (value < 0f || value > 1f)
+                    {
                         Assert.Fail($"Record {n}: pixel ({r},{c}) is {value}, expected a value in [0,1].");
+                    }
+
                     max = Math.Max(max, value);
                 }
             }
@@ -92,7 +98,10 @@ public sealed class MnistRealDataTests(ITestOutputHelper output)
         // The border is zero, so the sum over the padded inputs is the sum over the 28x28 images.
         double sum = 0;
         foreach (float value in RealMnist.Train.Inputs)
+        {
             sum += value;
+        }
+
         double mean = sum / (60_000.0 * 28 * 28);
 
         output.WriteLine($"Mean pixel: {mean:F6}");
@@ -110,7 +119,9 @@ public sealed class MnistRealDataTests(ITestOutputHelper output)
         foreach (int n in new[] { 0, 1, 4_999, 9_999 })
         {
             for (int r = 0; r < 28; r++)
+            {
                 Assert.True(plain.Input(n).Slice(r * 28, 28).SequenceEqual(padded.Input(n).Slice((r + 2) * 32 + 2, 28)), $"record {n}, row {r}");
+            }
         }
     }
 
@@ -127,15 +138,20 @@ public sealed class MnistRealDataTests(ITestOutputHelper output)
             ReadOnlySpan<byte> image = images.Image(n);
             ReadOnlySpan<float> input = test.Input(n);
             for (int i = 0; i < 28 * 28; i++)
+            {
                 Assert.Equal(image[i] / 255f, input[(i / 28 + 2) * 32 + i % 28 + 2]);
+            }
         }
     }
 
-    static int[] ClassCounts(Dataset data)
+    private static int[] ClassCounts(Dataset data)
     {
         var counts = new int[Mnist.ClassCount];
         foreach (int label in data.Labels)
+        {
             counts[label]++;
+        }
+
         return counts;
     }
 }

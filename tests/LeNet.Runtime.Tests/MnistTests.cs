@@ -9,12 +9,12 @@ namespace LeNet.Runtime.Tests;
 /// <summary><see cref="Mnist"/> on small synthetic files: padding, scaling, validation, locating the data.</summary>
 public sealed class MnistTests : IDisposable
 {
-    readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
     /// <summary>Writes a synthetic MNIST: 3 training and 2 test images of 28x28 with the given labels.</summary>
-    void WriteSet(bool gzip = true, byte[]? trainLabels = null, int trainImages = 3, int side = 28)
+    private void WriteSet(bool gzip = true, byte[]? trainLabels = null, int trainImages = 3, int side = 28)
     {
         string suffix = gzip ? ".gz" : "";
         IdxFiles.Write(_dir.File("train-images-idx3-ubyte" + suffix), IdxFiles.Images(trainImages, side, side, IdxFiles.Pattern), gzip);
@@ -131,7 +131,10 @@ public sealed class MnistTests : IDisposable
 
         Assert.StartsWith($"MNIST data not found: looked in '{_dir.Path}'.\n", message);
         foreach (string name in Mnist.FileNames)
+        {
             Assert.Contains(name, message);
+        }
+
         Assert.Contains("Missing: train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz.", message);
         Assert.DoesNotContain("LENET_MNIST_DIR", message);
         Assert.DoesNotContain("../shared", message);
@@ -185,7 +188,9 @@ public sealed class MnistTests : IDisposable
 
         Assert.True(Path.IsPathFullyQualified(directory), directory);
         if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(MnistDirectory.Variable)))
+        {
             Assert.EndsWith(Path.Combine("shared", "data", "mnist"), directory);
+        }
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.IO;
 namespace LeNet.Runtime.Tests;
 
 /// <summary>A fresh folder under the system temp path, deleted with everything in it on dispose.</summary>
-sealed class TempDirectory : IDisposable
+internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {

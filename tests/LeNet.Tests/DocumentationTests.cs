@@ -8,14 +8,14 @@ namespace LeNet.Tests;
 public sealed class DocumentationTests
 {
     [Fact]
-    public void ReadmeShowsTheGeneratedSummaryOfTheThreeChannelLeNet5()
+    public void Readme_shows_the_generated_summary_of_the_three_channel_LeNet5()
     {
         string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).Replace("\r\n", "\n");
         Assert.Contains(LeNet5Rgb.Summary.TrimEnd('\n'), readme);
     }
 
     [Fact]
-    public void EveryDiagnosticHasADocumentationPage()
+    public void Every_diagnostic_has_a_documentation_page()
     {
         string root = RepositoryRoot();
         string releases = File.ReadAllText(Path.Combine(root, "src", "LeNet.Generator", "AnalyzerReleases.Unshipped.md"));

@@ -38,39 +38,3 @@ public sealed record TrainingOptions
         }
     }
 }
-
-/// <summary>Ready-made learning-rate schedules for <see cref="TrainingOptions.Schedule"/>.</summary>
-public static class Schedules
-{
-    /// <summary>Multiplies the rate by <paramref name="factor"/> every <paramref name="epochs"/> epochs.</summary>
-    public static Func<int, float> StepDecay(int epochs, float factor)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
-        return epoch => MathF.Pow(factor, epoch / epochs);
-    }
-
-    /// <summary>Cosine decay from 1 to <paramref name="floor"/> over <paramref name="totalEpochs"/> epochs.</summary>
-    public static Func<int, float> Cosine(int totalEpochs, float floor = 0.01f)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalEpochs);
-        return epoch => floor + ((1 - floor) * 0.5f * (1 + MathF.Cos(MathF.PI * Math.Min(epoch, totalEpochs) / totalEpochs)));
-    }
-}
-
-/// <summary>What one epoch of training did.</summary>
-/// <param name="Epoch">The epoch's number, from 1.</param>
-/// <param name="Loss">Mean loss over the epoch's examples, each taken before its batch's update.</param>
-/// <param name="TrainAccuracy">Share of the epoch's examples classified right before their batch's update.</param>
-/// <param name="Seconds">Wall-clock time of the epoch.</param>
-/// <param name="LearningRate">The learning rate used.</param>
-public sealed record EpochReport(int Epoch, double Loss, double TrainAccuracy, double Seconds, float LearningRate)
-{
-    /// <summary>Training examples processed per second.</summary>
-    public double ImagesPerSecond { get; init; }
-
-    /// <summary>Bytes the whole process allocated during the epoch (GC.GetTotalAllocatedBytes before and after).</summary>
-    public long AllocatedBytes { get; init; }
-}
-
-/// <summary>Accuracy and mean loss on a data set.</summary>
-public sealed record Evaluation(double Accuracy, double Loss, int Count);

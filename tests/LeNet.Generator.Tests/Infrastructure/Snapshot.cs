@@ -61,7 +61,7 @@ internal static partial class Snapshot
         return "(no line differs)";
     }
 
-    private static string FindSolutionDirectory()
+    internal static string FindSolutionDirectory()
     {
         for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

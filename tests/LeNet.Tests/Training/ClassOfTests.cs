@@ -15,7 +15,7 @@ public sealed class ClassOfTests
     [Theory]
     [InlineData(0.7f, 1)]
     [InlineData(0.3f, 0)]
-    public void OneUnitNonSigmoidOutputGetsTheSameClassFromEvaluatorAndPredict(float bias, int expected)
+    public void One_unit_non_sigmoid_output_gets_the_same_class_from_Evaluator_and_Predict(float bias, int expected)
     {
         OneUnitLinear network = WithBias(bias);
         float[] input = new float[OneUnitLinear.InputLength];
@@ -31,7 +31,7 @@ public sealed class ClassOfTests
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
-    public void NonFiniteOutputHasNoClass(float bias)
+    public void Non_finite_output_has_no_class(float bias)
     {
         OneUnitLinear network = WithBias(bias);
         float[] input = new float[OneUnitLinear.InputLength];
@@ -48,7 +48,7 @@ public sealed class ClassOfTests
     }
 
     [Fact]
-    public void ClassCountAndLossFollowTheOutputLayer()
+    public void Class_count_and_loss_follow_the_output_layer()
     {
         Assert.Equal(2, OneUnitLinear.ClassCount);
         Assert.Equal(LossKind.None, OneUnitLinear.Loss);

@@ -17,7 +17,7 @@ public partial class NetworkWithArguments
 public sealed class ConstructionTests
 {
     [Fact]
-    public void GenericCreateWithoutParameterlessConstructorThrowsNamingTheFix()
+    public void Generic_Create_without_parameterless_constructor_throws_naming_the_fix()
     {
         var error = Assert.Throws<NotSupportedException>(() => Create<NetworkWithArguments>());
         Assert.Contains("parameterless constructor", error.Message);

@@ -4,19 +4,12 @@ using Xunit.Abstractions;
 
 namespace LeNet.Tests.Training;
 
-/// <summary>Tests that read the process-wide allocation count run alone, so other tests' allocations do not count.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessWideAllocationCollection
-{
-    public const string Name = "Process-wide allocation";
-}
-
 [Collection(ProcessWideAllocationCollection.Name)]
 public sealed class EpochAllocationTests(ITestOutputHelper output)
 {
     /// <summary>An epoch allocates a fixed amount (its worker threads), nothing per batch or per example.</summary>
     [Fact]
-    public void EpochAllocationDoesNotGrowWithTheNumberOfBatches()
+    public void Epoch_allocation_does_not_grow_with_the_number_of_batches()
     {
         var network = new TinyClassifier();
         Initializer.Initialize(network, seed: 1);

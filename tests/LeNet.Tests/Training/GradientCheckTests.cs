@@ -44,25 +44,25 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         new RefConv(5, 2, Activation: Activation.Tanh), new RefConv(3, 3, Activation: Activation.Sigmoid), new RefDense(3, Activation.Softmax));
 
     [Fact]
-    public void LeNet5CrossEntropyGradientsMatchFiniteDifferences() =>
+    public void LeNet5_cross_entropy_gradients_match_finite_differences() =>
         CheckLabelLoss<LeNet5>(LeNet5Reference, label: 3, seed: 1);
 
     [Fact]
-    public void PaddingStrideAveragePoolTanhSigmoidGradientsMatchFiniteDifferences() =>
+    public void Padding_stride_average_pool_tanh_sigmoid_gradients_match_finite_differences() =>
         CheckLabelLoss<GradMixed>(MixedReference, label: 2, seed: 2);
 
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
-    public void SigmoidBinaryCrossEntropyGradientsMatchFiniteDifferences(int label) =>
+    public void Sigmoid_binary_cross_entropy_gradients_match_finite_differences(int label) =>
         CheckLabelLoss<GradBinary>(BinaryReference, label, seed: 3 + label);
 
     [Fact]
-    public void DenseOnlyArbitraryOutputGradientMatchesFiniteDifferences() =>
+    public void Dense_only_arbitrary_output_gradient_matches_finite_differences() =>
         CheckOutputGradient<GradDenseOnly>(DenseOnlyReference, seed: 5);
 
     [Fact]
-    public void RowUnrolledSoftmaxWithPassedInGradientMatchesFiniteDifferences() =>
+    public void Row_unrolled_softmax_with_passed_in_gradient_matches_finite_differences() =>
         CheckOutputGradient<GradRowUnrolled>(RowUnrolledReference, seed: 6);
 
     /// <summary>
@@ -70,19 +70,19 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
     /// Every parameter is checked, not a sample: a lane counted twice or dropped shows up on every tap.
     /// </summary>
     [Fact]
-    public void VectorConvBackwardWindowMatchesFiniteDifferences() =>
+    public void Vector_conv_backward_window_matches_finite_differences() =>
         CheckLabelLoss<GradVectorWindow>(VectorWindowReference, label: 1, seed: 9, everyWeight: true);
 
     [Fact]
-    public void VectorConvBackwardRowMatchesFiniteDifferences() =>
+    public void Vector_conv_backward_row_matches_finite_differences() =>
         CheckLabelLoss<GradVectorRow>(VectorRowReference, label: 2, seed: 10, everyWeight: true);
 
     [Fact]
-    public void VectorConvBackwardNoneMatchesFiniteDifferences() =>
+    public void Vector_conv_backward_none_matches_finite_differences() =>
         CheckLabelLoss<GradVectorNone>(VectorNoneReference, label: 0, seed: 11, everyWeight: true);
 
     [Fact]
-    public void BackwardAddsToGradientsRatherThanOverwriting()
+    public void Backward_adds_to_gradients_rather_than_overwriting()
     {
         var (network, input) = RandomNetwork<GradMixed>(seed: 7);
         var once = new float[GradMixed.ParameterCount];
@@ -98,7 +98,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BackwardRejectsBadLabelsAndLengths()
+    public void Backward_rejects_bad_labels_and_lengths()
     {
         var (network, input) = RandomNetwork<LeNet5>(seed: 8);
         var gradients = new float[LeNet5.ParameterCount];

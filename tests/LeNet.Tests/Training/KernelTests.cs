@@ -10,7 +10,7 @@ public sealed class KernelTests
     /// diverge only because the GC placed an array elsewhere.
     /// </summary>
     [Fact]
-    public void DotIsBitIdenticalWhereverTheDataSits()
+    public void Dot_is_bit_identical_wherever_the_data_sits()
     {
         var random = new Random(1);
         var x = new float[403];
@@ -40,7 +40,7 @@ public sealed class KernelTests
     }
 
     [Fact]
-    public void SoftmaxSurvivesLargeLogitsAndSumsToOne()
+    public void Softmax_survives_large_logits_and_sums_to_one()
     {
         float[] values = [1000f, 999f, -1000f];
         LeNet.GeneratedCodeSupport.Softmax(values);

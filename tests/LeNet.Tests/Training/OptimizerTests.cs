@@ -12,7 +12,7 @@ public sealed class OptimizerTests
     [InlineData("momentum", 0.1f, 1f - (0.1f * 0.1f * 0.5f))]                      // v = 0.1g; θ − αv
     [InlineData("rmsprop", 0.01f, 1f - (0.01f * 0.5f / (0.015811388f + 1e-8f)))]  // s = 0.001g²; θ − αg/(√s+ε)
     [InlineData("adam", 0.01f, 1f - (0.01f * 0.5f / (0.5f + 1e-8f)))]             // m̂ = g, v̂ = g²: θ − α·g/(|g|+ε)
-    public void FirstStepMatchesHandComputedValue(string name, float learningRate, float expected)
+    public void First_step_matches_hand_computed_value(string name, float learningRate, float expected)
     {
         Optimizer optimizer = Optimizer.Create(name, learningRate);
         float[] parameters = [1f, -2f];
@@ -23,7 +23,7 @@ public sealed class OptimizerTests
     }
 
     [Fact]
-    public void AdamSecondStepUsesBiasCorrectionWithTCountingFromOne()
+    public void Adam_second_step_uses_bias_correction_with_t_counting_from_one()
     {
         var adam = new Adam(0.01f);
         float[] parameters = [0f];
@@ -40,7 +40,7 @@ public sealed class OptimizerTests
     [InlineData("momentum")]
     [InlineData("rmsprop")]
     [InlineData("adam")]
-    public void EachOptimizerLowersTheLossOnAFixedBatch(string name)
+    public void Each_optimizer_lowers_the_loss_on_a_fixed_batch(string name)
     {
         Dataset batch = SyntheticData.Digits(64, seed: 11);
         var network = new TinyClassifier();
@@ -57,7 +57,7 @@ public sealed class OptimizerTests
     }
 
     [Fact]
-    public void UnknownOptimizerNameIsRefusedWithTheChoices()
+    public void Unknown_optimizer_name_is_refused_with_the_choices()
     {
         var error = Assert.Throws<ArgumentException>(() => Optimizer.Create("adagrad"));
         Assert.Contains("sgd, momentum, rmsprop or adam", error.Message);

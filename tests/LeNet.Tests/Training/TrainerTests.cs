@@ -12,7 +12,7 @@ namespace LeNet.Tests.Training;
 public sealed class TrainerTests(ITestOutputHelper output)
 {
     [Fact]
-    public void SameSeedAndThreadsGiveBitIdenticalParameters()
+    public void Same_seed_and_threads_give_bit_identical_parameters()
     {
         float[] first = TrainTiny(threads: 2, epochs: 3);
         float[] second = TrainTiny(threads: 2, epochs: 3);
@@ -21,7 +21,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TwoThreadsLearnWhatOneThreadLearns()
+    public void Two_threads_learn_what_one_thread_learns()
     {
         float[] one = TrainTiny(threads: 1, epochs: 2);
         float[] two = TrainTiny(threads: 2, epochs: 2);
@@ -33,7 +33,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ResumeFromCheckpointContinuesBitIdentically()
+    public void Resume_from_checkpoint_continues_bit_identically()
     {
         Dataset data = SyntheticData.Digits(300, seed: 21);
         var options = new TrainingOptions { BatchSize = 32, Threads = 2, Seed = 5, Schedule = Schedules.Cosine(4) };
@@ -67,7 +67,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RefusedCheckpointsLeaveParametersUntouched()
+    public void Refused_checkpoints_leave_parameters_untouched()
     {
         Dataset data = SyntheticData.Digits(100, seed: 4);
         string path = Path.Combine(Path.GetTempPath(), $"lenet-refuse-{Guid.NewGuid():N}.ckpt");
@@ -111,7 +111,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BackwardAllocatesNothing()
+    public void Backward_allocates_nothing()
     {
         var (network, input) = GradientCheckTests.RandomNetwork<LeNet5>(seed: 9);
         var gradients = new float[LeNet5.ParameterCount];
@@ -127,7 +127,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TrainingRejectsDataThatDoesNotFitTheNetwork()
+    public void Training_rejects_data_that_does_not_fit_the_network()
     {
         var trainer = NewTrainer(new TrainingOptions { Threads = 1 }, "sgd");
         var error = Assert.Throws<ArgumentException>(() => trainer.TrainEpoch(new Dataset(new float[10], [0], 10)));
@@ -140,7 +140,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
 
     /// <summary>A slice of real MNIST trains LeNet-5 far past chance (10%): a broken backward pass fails here.</summary>
     [MnistFact]
-    public void LeNet5LearnsASliceOfMnist()
+    public void LeNet5_learns_a_slice_of_MNIST()
     {
         string directory = MnistDirectory.Default();
         Dataset train = Mnist.Load(directory, MnistSplit.Train).Take(8000);
@@ -161,7 +161,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
 
     /// <summary>A single sigmoid unit with binary cross-entropy: "is it a 7?" on real MNIST.</summary>
     [MnistFact]
-    public void SigmoidOutputLearnsIsItASeven()
+    public void Sigmoid_output_learns_is_it_a_seven()
     {
         string directory = MnistDirectory.Default();
         Dataset train = Binary(Mnist.Load(directory, MnistSplit.Train).Take(40000));

@@ -27,8 +27,8 @@ public static class IdxReader
     /// <summary>Largest accepted number of rows or columns. MNIST has 28; anything far larger is a corrupt header.</summary>
     public const int MaxSide = 4096;
 
-    const int ImageHeaderLength = 16;
-    const int LabelHeaderLength = 8;
+    private const int ImageHeaderLength = 16;
+    private const int LabelHeaderLength = 8;
 
     /// <summary>Reads an IDX image file, raw or gzip-compressed.</summary>
     /// <param name="path">The file to read.</param>
@@ -47,13 +47,20 @@ public static class IdxReader
         int rows = BinaryPrimitives.ReadInt32BigEndian(header[8..]);
         int columns = BinaryPrimitives.ReadInt32BigEndian(header[12..]);
         if (count < 0)
+        {
             throw Bad(path, $"expected a non-negative image count, found {count}");
+        }
+
         if (rows <= 0 || rows > MaxSide || columns <= 0 || columns > MaxSide)
+        {
             throw Bad(path, $"expected image dimensions between 1 and {MaxSide}, found {rows}x{columns}");
+        }
 
         long payload = (long)count * rows * columns;
         if (payload > Array.MaxLength)
+        {
             throw Bad(path, $"the header announces {count} images of {rows}x{columns} = {payload} bytes, more than one array can hold");
+        }
 
         CheckRawLength(path, rawLength, ImageHeaderLength, payload, $"{count} images of {rows}x{columns}");
         byte[] pixels = ReadPayload(stream, path, (int)payload, ImageHeaderLength, $"{count} images of {rows}x{columns}");
@@ -75,7 +82,9 @@ public static class IdxReader
         CheckMagic(path, BinaryPrimitives.ReadInt32BigEndian(header), LabelMagic);
         int count = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
         if (count < 0)
+        {
             throw Bad(path, $"expected a non-negative label count, found {count}");
+        }
 
         CheckRawLength(path, rawLength, LabelHeaderLength, count, $"{count} labels");
         return ReadPayload(stream, path, count, LabelHeaderLength, $"{count} labels");
@@ -85,7 +94,7 @@ public static class IdxReader
     /// Opens <paramref name="path"/>, wrapping it in a <see cref="GZipStream"/> when it starts with the gzip magic.
     /// <paramref name="rawLength"/> is the file length for a raw file (known up front), null for a gzip one.
     /// </summary>
-    static Stream Open(string path, out long? rawLength)
+    private static Stream Open(string path, out long? rawLength)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         try
@@ -108,17 +117,22 @@ public static class IdxReader
         }
     }
 
-    static void ReadHeader(Stream stream, string path, Span<byte> header, string kind)
+    private static void ReadHeader(Stream stream, string path, Span<byte> header, string kind)
     {
         int got = Read(stream, path, header);
         if (got < header.Length)
+        {
             throw Bad(path, $"expected a {header.Length}-byte {kind} header, but the file holds only {got} bytes");
+        }
     }
 
-    static void CheckMagic(string path, int found, int expected)
+    private static void CheckMagic(string path, int found, int expected)
     {
         if (found == expected)
+        {
             return;
+        }
+
         string hint = found switch
         {
             ImageMagic => " (an image file)",
@@ -130,15 +144,23 @@ public static class IdxReader
     }
 
     /// <summary>For a raw file the length is known before reading: check it before allocating anything.</summary>
-    static void CheckRawLength(string path, long? rawLength, int headerLength, long payload, string what)
+    private static void CheckRawLength(string path, long? rawLength, int headerLength, long payload, string what)
     {
         if (rawLength is not long actual)
+        {
             return;
+        }
+
         long expected = headerLength + payload;
         if (actual < expected)
+        {
             throw Bad(path, $"truncated: the header announces {what}, so the file should be {expected} bytes, but it is {actual} bytes");
+        }
+
         if (actual > expected)
+        {
             throw Bad(path, $"the header announces {what}, so the file should be {expected} bytes, but it is {actual} bytes ({actual - expected} trailing bytes)");
+        }
     }
 
     /// <summary>
@@ -146,17 +168,23 @@ public static class IdxReader
     /// arrives (from at most 64 MiB), so a corrupt gzip header that claims gigabytes costs memory only for the
     /// bytes actually present.
     /// </summary>
-    static byte[] ReadPayload(Stream stream, string path, int length, int headerLength, string what)
+    private static byte[] ReadPayload(Stream stream, string path, int length, int headerLength, string what)
     {
         byte[] buffer = new byte[Math.Min(length, 64 << 20)];
         int filled = 0;
         while (filled < length)
         {
             if (filled == buffer.Length)
+            {
                 Array.Resize(ref buffer, (int)Math.Min(length, (long)buffer.Length * 2));
+            }
+
             int got = Read(stream, path, buffer.AsSpan(filled, buffer.Length - filled));
             if (got == 0)
+            {
                 throw Bad(path, $"truncated: the header announces {what} ({headerLength + (long)length} bytes with the header), but the data ends after {headerLength + (long)filled} bytes");
+            }
+
             filled += got;
         }
 
@@ -164,14 +192,20 @@ public static class IdxReader
         long extra = 0;
         int more;
         while ((more = Read(stream, path, probe)) > 0 && extra < 1 << 20)
+        {
             extra += more;
+        }
+
         if (extra > 0)
+        {
             throw Bad(path, $"the header announces {what} ({headerLength + (long)length} bytes with the header), but the data goes on for {(extra >= 1 << 20 ? "at least " : "")}{extra} more bytes");
+        }
+
         return buffer;
     }
 
     /// <summary>Reads until <paramref name="destination"/> is full or the stream ends; a corrupt gzip stream is reported with the file name.</summary>
-    static int Read(Stream stream, string path, Span<byte> destination)
+    private static int Read(Stream stream, string path, Span<byte> destination)
     {
         try
         {
@@ -183,54 +217,8 @@ public static class IdxReader
         }
     }
 
-    static string Hex(int value) => "0x" + value.ToString("X8", CultureInfo.InvariantCulture);
+    private static string Hex(int value) => "0x" + value.ToString("X8", CultureInfo.InvariantCulture);
 
-    static InvalidDataException Bad(string path, string message, Exception? inner = null) =>
+    private static InvalidDataException Bad(string path, string message, Exception? inner = null) =>
         new($"IDX file '{path}': {message}.", inner);
-}
-
-/// <summary>The contents of an IDX image file.</summary>
-public sealed class IdxImages
-{
-    /// <summary>Creates the result of <see cref="IdxReader.ReadImages"/>.</summary>
-    /// <param name="count">Number of images.</param>
-    /// <param name="rows">Rows per image.</param>
-    /// <param name="columns">Columns per image.</param>
-    /// <param name="pixels">All pixels, <paramref name="count"/> × <paramref name="rows"/> × <paramref name="columns"/> bytes; not copied.</param>
-    /// <exception cref="ArgumentException">The pixel array does not have the announced length.</exception>
-    public IdxImages(int count, int rows, int columns, byte[] pixels)
-    {
-        ArgumentNullException.ThrowIfNull(pixels);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
-        if ((long)count * rows * columns != pixels.Length)
-            throw new ArgumentException($"Expected {count} x {rows} x {columns} = {(long)count * rows * columns} pixels, got {pixels.Length}.", nameof(pixels));
-        Count = count;
-        Rows = rows;
-        Columns = columns;
-        Pixels = pixels;
-    }
-
-    /// <summary>Number of images.</summary>
-    public int Count { get; }
-
-    /// <summary>Rows per image (28 for MNIST).</summary>
-    public int Rows { get; }
-
-    /// <summary>Columns per image (28 for MNIST).</summary>
-    public int Columns { get; }
-
-    /// <summary>All pixels, one byte each (0 = background, 255 = ink), row-major, one image after another.</summary>
-    public byte[] Pixels { get; }
-
-    /// <summary>The pixels of image <paramref name="index"/>, <see cref="Rows"/> × <see cref="Columns"/> bytes.</summary>
-    /// <param name="index">Zero-based image index.</param>
-    public ReadOnlySpan<byte> Image(int index)
-    {
-        if ((uint)index >= (uint)Count)
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"Expected an image index in 0..{Count - 1}.");
-        int size = Rows * Columns;
-        return Pixels.AsSpan(index * size, size);
-    }
 }

@@ -13,9 +13,9 @@ namespace LeNet;
 /// </remarks>
 public sealed class Dataset
 {
-    readonly float[] _inputs;
-    readonly int[] _labels;
-    readonly int _start;
+    private readonly float[] _inputs;
+    private readonly int[] _labels;
+    private readonly int _start;
 
     /// <summary>Creates a data set from one flat array of inputs, record after record. Both arrays are copied.</summary>
     /// <param name="inputs"><c>labels.Length × inputLength</c> floats; every value must be finite.</param>
@@ -27,11 +27,17 @@ public sealed class Dataset
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(labels);
         if (inputLength <= 0)
+        {
             throw new ArgumentOutOfRangeException(nameof(inputLength), inputLength, "Expected a positive input length.");
+        }
+
         long expected = (long)labels.Length * inputLength;
         if (inputs.Length != expected)
+        {
             throw new ArgumentException(
                 $"Expected {labels.Length} labels x {inputLength} floats = {expected} input values, got {inputs.Length}.", nameof(inputs));
+        }
+
         CheckFinite(inputs, inputLength, nameof(inputs));
         CheckLabels(labels);
 
@@ -54,21 +60,35 @@ public sealed class Dataset
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(labels);
         if (inputs.Length != labels.Length)
+        {
             throw new ArgumentException($"Expected one input per label ({labels.Length}), got {inputs.Length} inputs.", nameof(inputs));
+        }
+
         if (inputs.Length == 0)
+        {
             throw new ArgumentException("Expected at least one input: with none, the input length is unknown. Use the flat constructor for an empty set.", nameof(inputs));
+        }
+
         int inputLength = inputs[0]?.Length ?? throw new ArgumentException("Input 0 is null.", nameof(inputs));
         if (inputLength == 0)
+        {
             throw new ArgumentException("Expected inputs of positive length, input 0 is empty.", nameof(inputs));
+        }
+
         if ((long)inputs.Length * inputLength > Array.MaxLength)
+        {
             throw new ArgumentException($"{inputs.Length} inputs of {inputLength} floats do not fit in one array.", nameof(inputs));
+        }
 
         var flat = new float[inputs.Length * inputLength];
         for (int i = 0; i < inputs.Length; i++)
         {
             float[]? row = inputs[i] ?? throw new ArgumentException($"Input {i} is null.", nameof(inputs));
             if (row.Length != inputLength)
+            {
                 throw new ArgumentException($"Expected every input to have {inputLength} floats (as input 0 does), input {i} has {row.Length}.", nameof(inputs));
+            }
+
             row.CopyTo(flat, i * inputLength);
         }
         CheckFinite(flat, inputLength, nameof(inputs));
@@ -82,7 +102,7 @@ public sealed class Dataset
     }
 
     /// <summary>Wraps arrays without copying or checking them; for loaders that built the arrays themselves, and for views.</summary>
-    Dataset(float[] inputs, int[] labels, int inputLength, int start, int count)
+    private Dataset(float[] inputs, int[] labels, int inputLength, int start, int count)
     {
         _inputs = inputs;
         _labels = labels;
@@ -132,7 +152,10 @@ public sealed class Dataset
     public Dataset Slice(int start, int count)
     {
         if (start < 0 || count < 0 || (long)start + count > Count)
+        {
             throw new ArgumentOutOfRangeException(nameof(start), $"Expected a range within the {Count} records, got start {start} and count {count}.");
+        }
+
         return new Dataset(_inputs, _labels, InputLength, _start + start, count);
     }
 
@@ -153,27 +176,33 @@ public sealed class Dataset
         return Slice(skipped, Count - skipped);
     }
 
-    void CheckIndex(int index)
+    private void CheckIndex(int index)
     {
         if ((uint)index >= (uint)Count)
+        {
             throw new ArgumentOutOfRangeException(nameof(index), index, $"Expected a record index in 0..{Count - 1}.");
+        }
     }
 
-    static void CheckFinite(float[] inputs, int inputLength, string parameter)
+    private static void CheckFinite(float[] inputs, int inputLength, string parameter)
     {
         for (int i = 0; i < inputs.Length; i++)
         {
             if (!float.IsFinite(inputs[i]))
+            {
                 throw new ArgumentException($"Expected finite inputs, record {i / inputLength} has {inputs[i].ToString(CultureInfo.InvariantCulture)} at position {i % inputLength}.", parameter);
+            }
         }
     }
 
-    static void CheckLabels(int[] labels)
+    private static void CheckLabels(int[] labels)
     {
         for (int i = 0; i < labels.Length; i++)
         {
             if (labels[i] < 0)
+            {
                 throw new ArgumentException($"Expected class indices (>= 0) as labels, label {i} is {labels[i]}.", nameof(labels));
+            }
         }
     }
 }

@@ -6,16 +6,6 @@ using System.Text;
 
 namespace LeNet;
 
-/// <summary>Which part of MNIST to load.</summary>
-public enum MnistSplit
-{
-    /// <summary>The 60,000 training images (<c>train-images-idx3-ubyte</c>, <c>train-labels-idx1-ubyte</c>).</summary>
-    Train,
-
-    /// <summary>The 10,000 test images (<c>t10k-images-idx3-ubyte</c>, <c>t10k-labels-idx1-ubyte</c>).</summary>
-    Test,
-}
-
 /// <summary>
 /// Loads the MNIST handwritten digits (28x28 grey-scale, labels 0 to 9) from the four IDX files of the original
 /// distribution into a <see cref="Dataset"/>.
@@ -68,7 +58,9 @@ public static class Mnist
         foreach (string name in FileNames)
         {
             if (Find(directory, name) is null)
+            {
                 return false;
+            }
         }
         return true;
     }
@@ -104,30 +96,43 @@ public static class Mnist
         byte[] rawLabels = IdxReader.ReadLabels(labelsPath);
 
         if (images.Rows != ImageSide || images.Columns != ImageSide)
+        {
             throw new InvalidDataException(
                 $"MNIST image file '{imagesPath}': expected {ImageSide}x{ImageSide} images, found {images.Rows}x{images.Columns}.");
+        }
+
         if (images.Count != rawLabels.Length)
+        {
             throw new InvalidDataException(
                 $"MNIST split {split}: expected as many labels as images, but '{imagesPath}' holds {images.Count} images and '{labelsPath}' holds {rawLabels.Length} labels.");
+        }
 
         var labels = new int[rawLabels.Length];
         for (int i = 0; i < rawLabels.Length; i++)
         {
             if (rawLabels[i] >= ClassCount)
+            {
                 throw new InvalidDataException(
                     $"MNIST label file '{labelsPath}': expected labels 0 to {ClassCount - 1}, label {i} is {rawLabels[i]}.");
+            }
+
             labels[i] = rawLabels[i];
         }
 
         // byte -> float through a 256-entry table: exactly byte / 255f (and then the optional normalization).
         Span<float> table = stackalloc float[256];
         for (int b = 0; b < 256; b++)
+        {
             table[b] = normalize ? (b / 255f - Mean) / StdDev : b / 255f;
+        }
 
         int side = padTo32 ? PaddedSide : ImageSide;
         if ((long)images.Count * side * side > Array.MaxLength)
+        {
             throw new InvalidDataException(
                 $"MNIST image file '{imagesPath}': {images.Count} images of {side}x{side} floats do not fit in one array.");
+        }
+
         var inputs = new float[images.Count * side * side];
         Expand(images.Pixels, images.Count, table, side, inputs);
         return Dataset.Wrap(inputs, labels, side * side);
@@ -139,12 +144,15 @@ public static class Mnist
     /// </summary>
     /// <remarks>Runs once per load over ~47 million pixels, so it is compiled fully optimized at once rather than tiered up.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Expand(ReadOnlySpan<byte> pixels, int count, ReadOnlySpan<float> table, int side, Span<float> inputs)
+    private static void Expand(ReadOnlySpan<byte> pixels, int count, ReadOnlySpan<float> table, int side, Span<float> inputs)
     {
         int border = (side - ImageSide) / 2;
         int inputLength = side * side;
         if (table[0] != 0f)
+        {
             inputs.Fill(table[0]);
+        }
+
         for (int n = 0; n < count; n++)
         {
             ReadOnlySpan<byte> image = pixels.Slice(n * ImageSide * ImageSide, ImageSide * ImageSide);
@@ -154,7 +162,9 @@ public static class Mnist
                 ReadOnlySpan<byte> source = image.Slice(r * ImageSide, ImageSide);
                 Span<float> destination = input.Slice((r + border) * side + border, ImageSide);
                 for (int c = 0; c < ImageSide; c++)
+                {
                     destination[c] = table[source[c]];
+                }
             }
         }
     }
@@ -175,23 +185,33 @@ public static class Mnist
         foreach (string name in FileNames)
         {
             if (Find(directory, name) is null)
+            {
                 missing.Add(name);
+            }
         }
         if (missing.Count > 0)
+        {
             text.Append("Missing: ").Append(string.Join(", ", missing)).Append(".\n");
+        }
 
         text.Append("MNIST needs these four files (gzip-compressed, or raw IDX under the same names without .gz):\n");
         foreach (string name in FileNames)
+        {
             text.Append("  ").Append(name).Append('\n');
+        }
+
         return text.ToString(0, text.Length - 1);
     }
 
     /// <summary>The path of <paramref name="gzipName"/> in <paramref name="directory"/>, or of its raw form without <c>.gz</c>; null when neither exists.</summary>
-    static string? Find(string directory, string gzipName)
+    private static string? Find(string directory, string gzipName)
     {
         string compressed = Path.Combine(directory, gzipName);
         if (File.Exists(compressed))
+        {
             return compressed;
+        }
+
         string raw = Path.Combine(directory, gzipName[..^".gz".Length]);
         return File.Exists(raw) ? raw : null;
     }

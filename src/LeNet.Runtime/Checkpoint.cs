@@ -42,9 +42,9 @@ public static class Checkpoint
     /// <summary>Most optimizer state buffers one checkpoint may hold.</summary>
     public const int MaxOptimizerBuffers = 1024;
 
-    const int ChecksumLength = sizeof(ulong);
+    private const int ChecksumLength = sizeof(ulong);
 
-    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Writes <paramref name="data"/> to <paramref name="path"/> atomically: the bytes go to a temporary file in the same
@@ -65,10 +65,15 @@ public static class Checkpoint
         string fullPath = Path.GetFullPath(path);
         string fileName = Path.GetFileName(fullPath);
         if (fileName.Length == 0)
+        {
             throw new ArgumentException($"Expected a file path for the checkpoint, got the folder '{path}'.", nameof(path));
+        }
+
         string folder = Path.GetDirectoryName(fullPath)!;
         if (!Directory.Exists(folder))
+        {
             throw new DirectoryNotFoundException($"Cannot save checkpoint '{fullPath}': the folder '{folder}' does not exist.");
+        }
 
         string temporary = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.tmp");
         try
@@ -129,14 +134,25 @@ public static class Checkpoint
         float[][] state = data.OptimizerState
             ?? throw new ArgumentException("CheckpointData.OptimizerState is null; use an empty array for no state.", nameof(data));
         if (data.Step < 0)
+        {
             throw new ArgumentException($"Expected a non-negative optimizer step, got {data.Step}.", nameof(data));
+        }
+
         if (data.Epoch < 0)
+        {
             throw new ArgumentException($"Expected a non-negative epoch count, got {data.Epoch}.", nameof(data));
+        }
+
         byte[] nameBytes = StrictUtf8.GetBytes(name);
         if (nameBytes.Length > MaxOptimizerNameBytes)
+        {
             throw new ArgumentException($"Expected an optimizer name of at most {MaxOptimizerNameBytes} UTF-8 bytes, got {nameBytes.Length}.", nameof(data));
+        }
+
         if (state.Length > MaxOptimizerBuffers)
+        {
             throw new ArgumentException($"Expected at most {MaxOptimizerBuffers} optimizer state buffers, got {state.Length}.", nameof(data));
+        }
 
         long length = Magic.Length + sizeof(int) + sizeof(ulong) + sizeof(int)
             + sizeof(int) + nameBytes.Length + sizeof(long) + sizeof(int) + sizeof(int);
@@ -147,7 +163,9 @@ public static class Checkpoint
         }
         length += (long)parameters.Length * sizeof(float) + ChecksumLength;
         if (length > Array.MaxLength)
+        {
             throw new ArgumentException($"The checkpoint would be {length} bytes, more than one array can hold.", nameof(data));
+        }
 
         var bytes = new byte[length];
         var writer = new Writer(bytes);
@@ -177,27 +195,37 @@ public static class Checkpoint
         if (bytes.Length < magic.Length || !bytes[..magic.Length].SequenceEqual(magic))
         {
             if (magic.StartsWith(bytes))
+            {
                 throw Bad(source, $"truncated: the file is {bytes.Length} bytes long, not even the 8-byte magic '{Magic}'");
+            }
+
             throw Bad(source, $"not a LeNet checkpoint: expected the magic '{Magic}', found {Describe(bytes[..Math.Min(bytes.Length, magic.Length)])}");
         }
 
         var reader = new Reader(bytes, source) { Position = magic.Length };
         int version = reader.Int32("the format version");
         if (version != FormatVersion)
+        {
             throw Bad(source, $"format version {version} is not supported: this build reads version {FormatVersion}"
                 + (version > FormatVersion ? " (the file was written by a newer LeNet)" : ""));
+        }
 
         ulong fingerprint = reader.UInt64("the architecture fingerprint");
         int parameterCount = reader.Length("the parameter count", sizeof(float));
         int nameLength = reader.Int32("the optimizer name length");
         if (nameLength < 0 || nameLength > MaxOptimizerNameBytes)
+        {
             throw Bad(source, $"expected an optimizer name length of 0 to {MaxOptimizerNameBytes} bytes, found {nameLength} at offset {reader.Position - sizeof(int)}");
+        }
+
         ReadOnlySpan<byte> nameBytes = reader.Bytes(nameLength, "the optimizer name");
         long step = reader.Int64("the optimizer step");
         int epoch = reader.Int32("the epoch count");
         int bufferCount = reader.Int32("the optimizer buffer count");
         if (bufferCount < 0 || bufferCount > MaxOptimizerBuffers)
+        {
             throw Bad(source, $"expected 0 to {MaxOptimizerBuffers} optimizer state buffers, found {bufferCount} at offset {reader.Position - sizeof(int)}");
+        }
 
         // Walk the structure once without copying: every length must fit in the file before anything is allocated.
         int stateStart = reader.Position;
@@ -211,20 +239,35 @@ public static class Checkpoint
         int checksumStart = reader.Position;
         ulong storedChecksum = reader.UInt64("the checksum");
         if (reader.Position != bytes.Length)
+        {
             throw Bad(source, $"expected the file to end after the checksum at {reader.Position} bytes, but it is {bytes.Length} bytes long ({bytes.Length - reader.Position} trailing bytes)");
+        }
 
         ulong actualChecksum = XxHash64.HashToUInt64(bytes[..checksumStart]);
         if (actualChecksum != storedChecksum)
+        {
             throw Bad(source, $"checksum mismatch: the file stores {Hex(storedChecksum)}, its contents hash to {Hex(actualChecksum)}; the file is corrupted");
+        }
 
         if (fingerprint != expectedFingerprint)
+        {
             throw Bad(source, $"architecture fingerprint mismatch: expected {Hex(expectedFingerprint)}, the checkpoint has {Hex(fingerprint)} (it was saved from a different network)");
+        }
+
         if (parameterCount != expectedParameterCount)
+        {
             throw Bad(source, $"parameter count mismatch: expected {expectedParameterCount}, the checkpoint has {parameterCount}");
+        }
+
         if (step < 0)
+        {
             throw Bad(source, $"expected a non-negative optimizer step, found {step}");
+        }
+
         if (epoch < 0)
+        {
             throw Bad(source, $"expected a non-negative epoch count, found {epoch}");
+        }
 
         string name;
         try
@@ -257,7 +300,7 @@ public static class Checkpoint
         };
     }
 
-    static float[] Floats(ReadOnlySpan<byte> source)
+    private static float[] Floats(ReadOnlySpan<byte> source)
     {
         var values = new float[source.Length / sizeof(float)];
         if (BitConverter.IsLittleEndian)
@@ -267,36 +310,44 @@ public static class Checkpoint
         else
         {
             for (int i = 0; i < values.Length; i++)
+            {
                 values[i] = BinaryPrimitives.ReadSingleLittleEndian(source[(i * sizeof(float))..]);
+            }
         }
         return values;
     }
 
-    static string Hex(ulong value) => "0x" + value.ToString("X16", CultureInfo.InvariantCulture);
+    private static string Hex(ulong value) => "0x" + value.ToString("X16", CultureInfo.InvariantCulture);
 
-    static string Describe(ReadOnlySpan<byte> bytes)
+    private static string Describe(ReadOnlySpan<byte> bytes)
     {
         var text = new StringBuilder();
         foreach (byte b in bytes)
+        {
             text.Append(b.ToString("X2", CultureInfo.InvariantCulture)).Append(' ');
+        }
+
         text.Append('(').Append(bytes.Length).Append(bytes.Length == 1 ? " byte" : " bytes").Append(')');
         return text.ToString();
     }
 
-    static InvalidDataException Bad(string source, string message, Exception? inner = null) =>
+    private static InvalidDataException Bad(string source, string message, Exception? inner = null) =>
         new($"Checkpoint '{source}': {message}.", inner);
 
     /// <summary>Little-endian cursor over a checkpoint being parsed; a read past the end reports truncation.</summary>
-    ref struct Reader(ReadOnlySpan<byte> bytes, string source)
+    private ref struct Reader(ReadOnlySpan<byte> bytes, string source)
     {
-        readonly ReadOnlySpan<byte> _bytes = bytes;
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
 
         public int Position { get; set; }
 
         public ReadOnlySpan<byte> Bytes(int count, string what)
         {
             if (count > _bytes.Length - Position)
+            {
                 throw Bad(source, $"truncated: the file is {_bytes.Length} bytes long and ends inside {what}, which needs {count} bytes from offset {Position}");
+            }
+
             ReadOnlySpan<byte> span = _bytes.Slice(Position, count);
             Position += count;
             return span;
@@ -314,17 +365,23 @@ public static class Checkpoint
             int offset = Position;
             int count = Int32(what);
             if (count < 0)
+            {
                 throw Bad(source, $"expected {what} to be non-negative, found {count} at offset {offset}");
+            }
+
             if ((long)count * elementSize > _bytes.Length - Position)
+            {
                 throw Bad(source, $"truncated or corrupted: {what} at offset {offset} is {count} ({(long)count * elementSize} bytes), but only {_bytes.Length - Position} bytes follow in the {_bytes.Length}-byte file");
+            }
+
             return count;
         }
     }
 
     /// <summary>Little-endian cursor over a checkpoint being written into a buffer of exactly the right size.</summary>
-    ref struct Writer(Span<byte> bytes)
+    private ref struct Writer(Span<byte> bytes)
     {
-        readonly Span<byte> _bytes = bytes;
+        private readonly Span<byte> _bytes = bytes;
 
         public int Position { get; private set; }
 
@@ -362,7 +419,9 @@ public static class Checkpoint
             else
             {
                 for (int i = 0; i < values.Length; i++)
+                {
                     BinaryPrimitives.WriteSingleLittleEndian(destination[(i * sizeof(float))..], values[i]);
+                }
             }
             Position += destination.Length;
         }

@@ -1,0 +1,45 @@
+using System;
+
+namespace LeNet.Training;
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015): m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; with bias correction m̂ = m / (1−β₁ᵗ),
+/// v̂ = v / (1−β₂ᵗ); θ ← θ − α·m̂ / (√v̂ + ε). t starts at 1.
+/// </summary>
+public sealed class Adam(float learningRate = Adam.DefaultLearningRate, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f) : Optimizer(learningRate)
+{
+    /// <summary>0.001.</summary>
+    public const float DefaultLearningRate = 0.001f;
+
+    /// <summary>β₁ (0.9).</summary>
+    public float Beta1 { get; } = beta1;
+
+    /// <summary>β₂ (0.999).</summary>
+    public float Beta2 { get; } = beta2;
+
+    /// <summary>ε (1e-8).</summary>
+    public float Epsilon { get; } = epsilon;
+
+    /// <inheritdoc/>
+    public override string Name => "adam";
+
+    /// <inheritdoc/>
+    protected override int StateBuffers => 2;
+
+    /// <inheritdoc/>
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    {
+        float[] m = state[0], v = state[1];
+        float correction1 = 1 - MathF.Pow(Beta1, t);
+        float correction2 = 1 - MathF.Pow(Beta2, t);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float g = gradients[i];
+            m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g);
+            v[i] = (Beta2 * v[i]) + ((1 - Beta2) * g * g);
+            float mHat = m[i] / correction1;
+            float vHat = v[i] / correction2;
+            parameters[i] -= learningRate * mHat / (MathF.Sqrt(vHat) + Epsilon);
+        }
+    }
+}

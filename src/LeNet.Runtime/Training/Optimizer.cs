@@ -1,0 +1,103 @@
+using System;
+
+namespace LeNet.Training;
+
+/// <summary>
+/// Updates parameters from the mean gradient of a mini-batch. Each optimizer is one readable loop; its state
+/// (velocities, moment estimates) has one float per parameter and is saved in checkpoints to resume exactly.
+/// </summary>
+public abstract class Optimizer
+{
+    private float[][] _state = [];
+
+    /// <summary>Creates an optimizer with the given base learning rate.</summary>
+    protected Optimizer(float learningRate)
+    {
+        if (!(learningRate > 0) || float.IsInfinity(learningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Expected a positive, finite learning rate.");
+        }
+
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The short name used on the command line and in checkpoints: sgd, momentum, rmsprop or adam.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The base learning rate; a schedule scales it per epoch.</summary>
+    public float LearningRate { get; }
+
+    /// <summary>Updates applied so far (Adam's t after the last update).</summary>
+    public long Step { get; private set; }
+
+    /// <summary>The state buffers, one float per parameter each (empty for plain gradient descent).</summary>
+    public ReadOnlySpan<float[]> State => _state;
+
+    /// <summary>Number of state buffers this optimizer keeps per parameter.</summary>
+    protected abstract int StateBuffers { get; }
+
+    /// <summary>Applies one update: <paramref name="parameters"/> -= f(<paramref name="gradients"/>) at <paramref name="learningRate"/>.</summary>
+    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    {
+        if (parameters.Length != gradients.Length)
+        {
+            throw new ArgumentException($"Expected {parameters.Length} gradients, one per parameter, got {gradients.Length}.", nameof(gradients));
+        }
+
+        EnsureState(parameters.Length);
+        Step++;
+        Apply(parameters, gradients, learningRate, Step, _state);
+    }
+
+    /// <summary>Replaces the step count and state, as read from a checkpoint. Validates everything before changing anything.</summary>
+    public void Restore(long step, float[][] state, int parameterCount)
+    {
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "Expected a non-negative step count.");
+        }
+
+        bool fresh = step == 0 && state.Length == 0;
+        if (!fresh && state.Length != StateBuffers)
+        {
+            throw new ArgumentException($"{Name} keeps {StateBuffers} state buffer(s), the checkpoint has {state.Length}.", nameof(state));
+        }
+
+        foreach (float[] buffer in state)
+        {
+            if (buffer.Length != parameterCount)
+            {
+                throw new ArgumentException($"Expected optimizer state of {parameterCount} floats per buffer, got {buffer.Length}.", nameof(state));
+            }
+        }
+
+        Step = step;
+        _state = fresh ? [] : Array.ConvertAll(state, buffer => (float[])buffer.Clone());
+    }
+
+    /// <summary>The update rule. <paramref name="t"/> counts from 1.</summary>
+    protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state);
+
+    /// <summary>Creates an optimizer by name with its default hyper-parameters.</summary>
+    /// <exception cref="ArgumentException">The name is not sgd, momentum, rmsprop or adam.</exception>
+    public static Optimizer Create(string name, float? learningRate = null) => name.ToLowerInvariant() switch
+    {
+        "sgd" => new GradientDescent(learningRate ?? GradientDescent.DefaultLearningRate),
+        "momentum" => new Momentum(learningRate ?? Momentum.DefaultLearningRate),
+        "rmsprop" => new RmsProp(learningRate ?? RmsProp.DefaultLearningRate),
+        "adam" => new Adam(learningRate ?? Adam.DefaultLearningRate),
+        _ => throw new ArgumentException($"Unknown optimizer '{name}'; expected sgd, momentum, rmsprop or adam.", nameof(name)),
+    };
+
+    private void EnsureState(int parameterCount)
+    {
+        if (_state.Length != StateBuffers)
+        {
+            _state = new float[StateBuffers][];
+            for (int i = 0; i < _state.Length; i++)
+            {
+                _state[i] = new float[parameterCount];
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+
+namespace LeNet.Training;
+
+/// <summary>RMSProp: s ← βs + (1−β)g²; θ ← θ − α·g / (√s + ε).</summary>
+public sealed class RmsProp(float learningRate = RmsProp.DefaultLearningRate, float beta = 0.999f, float epsilon = 1e-8f) : Optimizer(learningRate)
+{
+    /// <summary>0.001.</summary>
+    public const float DefaultLearningRate = 0.001f;
+
+    /// <summary>β, the weight of the running average of squared gradients (0.999).</summary>
+    public float Beta { get; } = beta;
+
+    /// <summary>ε, keeps the division finite (1e-8).</summary>
+    public float Epsilon { get; } = epsilon;
+
+    /// <inheritdoc/>
+    public override string Name => "rmsprop";
+
+    /// <inheritdoc/>
+    protected override int StateBuffers => 1;
+
+    /// <inheritdoc/>
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    {
+        float[] square = state[0];
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float g = gradients[i];
+            square[i] = (Beta * square[i]) + ((1 - Beta) * g * g);
+            parameters[i] -= learningRate * g / (MathF.Sqrt(square[i]) + Epsilon);
+        }
+    }
+}
