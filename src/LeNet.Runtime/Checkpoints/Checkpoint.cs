@@ -131,7 +131,7 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedParameterCount);
-        byte[] bytes = ReadBounded(stream, source, expectedParameterCount);
+        byte[] bytes = ReadBounded(stream, source, expectedFingerprint, expectedParameterCount);
         return Parse(bytes, source, expectedFingerprint, expectedParameterCount);
     }
 
@@ -154,7 +154,7 @@ public static class Checkpoint
     /// Reads the header first and from it the most bytes a checkpoint with the expected parameter count can have, and
     /// never reads more: a huge file, or an endless stream such as /dev/zero, is refused after a bounded read.
     /// </summary>
-    private static byte[] ReadBounded(Stream stream, string source, int expectedParameterCount)
+    private static byte[] ReadBounded(Stream stream, string source, ulong expectedFingerprint, int expectedParameterCount)
     {
         var prefix = new byte[FixedLength + MaxOptimizerNameBytes];
         int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
@@ -164,7 +164,7 @@ public static class Checkpoint
             return prefix[..got];
         }
 
-        long limit = MaxLengthFromHeader(prefix, source, expectedParameterCount);
+        long limit = MaxLengthFromHeader(prefix, source, expectedFingerprint, expectedParameterCount);
         var bytes = new byte[Math.Max(prefix.Length, Math.Min(limit + 1, 1 << 20))];
         prefix.CopyTo(bytes, 0);
         int filled = prefix.Length;
@@ -195,12 +195,18 @@ public static class Checkpoint
     /// bytes the file may have. A header that is already wrong is refused here with the same message as in
     /// <see cref="Parse"/>, so nothing more is read.
     /// </summary>
-    private static long MaxLengthFromHeader(ReadOnlySpan<byte> prefix, string source, int expectedParameterCount)
+    private static long MaxLengthFromHeader(ReadOnlySpan<byte> prefix, string source, ulong expectedFingerprint, int expectedParameterCount)
     {
         CheckMagicAndVersion(prefix, source);
         int parameterCount = BinaryPrimitives.ReadInt32LittleEndian(prefix[20..]);
         if (parameterCount != expectedParameterCount)
         {
+            ulong fingerprint = BinaryPrimitives.ReadUInt64LittleEndian(prefix[12..]);
+            if (fingerprint != expectedFingerprint)
+            {
+                throw Bad(source, $"architecture fingerprint mismatch: expected {Hex(expectedFingerprint)}, the checkpoint has {Hex(fingerprint)} (it was saved from a different network, with {parameterCount} parameters instead of {expectedParameterCount})");
+            }
+
             throw ParameterCountMismatch(source, expectedParameterCount, parameterCount);
         }
 

@@ -146,7 +146,7 @@ public static class Weights
         if (filled > limit)
         {
             // Let Parse name the problem when the header is already wrong; otherwise the file is too long.
-            CheckHeader(bytes, source, expectedParameterCount, out int count);
+            CheckHeader(bytes, source, expectedFingerprint, expectedParameterCount, out int count);
             throw Bad(source, $"expected the file to end after {FileLength(count)} bytes (24-byte header, {count} parameters, 8-byte checksum), but it goes on");
         }
 
@@ -165,7 +165,7 @@ public static class Weights
     public static float[] Parse(ReadOnlySpan<byte> bytes, ulong expectedFingerprint, int expectedParameterCount, string source = "weights")
     {
         ArgumentOutOfRangeException.ThrowIfNegative(expectedParameterCount);
-        CheckHeader(bytes, source, expectedParameterCount, out int count);
+        CheckHeader(bytes, source, expectedFingerprint, expectedParameterCount, out int count);
         long expectedLength = FileLength(count);
         if (bytes.Length < expectedLength)
         {
@@ -215,7 +215,7 @@ public static class Weights
     }
 
     /// <summary>Magic, version and parameter count (which must be the expected one) from the first 24 bytes.</summary>
-    private static void CheckHeader(ReadOnlySpan<byte> bytes, string source, int expectedParameterCount, out int count)
+    private static void CheckHeader(ReadOnlySpan<byte> bytes, string source, ulong expectedFingerprint, int expectedParameterCount, out int count)
     {
         ReadOnlySpan<byte> magic = "LENETWTS"u8;
         if (bytes.Length < magic.Length || !bytes[..magic.Length].SequenceEqual(magic))
@@ -244,6 +244,13 @@ public static class Weights
         count = BinaryPrimitives.ReadInt32LittleEndian(bytes[20..]);
         if (count != expectedParameterCount)
         {
+            // Checked before the checksum so that nothing more is read; another network is the likely cause, so say so.
+            ulong fingerprint = BinaryPrimitives.ReadUInt64LittleEndian(bytes[12..]);
+            if (fingerprint != expectedFingerprint)
+            {
+                throw Bad(source, $"architecture fingerprint mismatch: expected {Hex(expectedFingerprint)}, the file has {Hex(fingerprint)} (it was saved from a different network, with {count} parameters instead of {expectedParameterCount})");
+            }
+
             throw Bad(source, $"parameter count mismatch: expected {expectedParameterCount}, the file has {count}");
         }
     }

@@ -58,6 +58,33 @@ public static class IdxReader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var source = Source.Open(path);
+        return ReadImages(source, path);
+    }
+
+    /// <summary>Reads an IDX image file, raw or gzip-compressed, from a seekable <paramref name="stream"/> (from its start).</summary>
+    /// <param name="stream">The file's bytes; left open.</param>
+    /// <param name="name">Names the data in error messages.</param>
+    /// <exception cref="InvalidDataException">The data is not a well-formed IDX image file.</exception>
+    /// <exception cref="ArgumentException">The stream cannot seek.</exception>
+    public static IdxImages ReadImages(Stream stream, string name)
+    {
+        using var source = Source.Over(stream, name);
+        return ReadImages(source, name);
+    }
+
+    /// <summary>Reads labels, raw or gzip-compressed, from a seekable <paramref name="stream"/> (from its start).</summary>
+    /// <param name="stream">The file's bytes; left open.</param>
+    /// <param name="name">Names the data in error messages.</param>
+    /// <exception cref="InvalidDataException">The data is not a well-formed IDX label file.</exception>
+    /// <exception cref="ArgumentException">The stream cannot seek.</exception>
+    public static byte[] ReadLabels(Stream stream, string name)
+    {
+        using var source = Source.Over(stream, name);
+        return ReadLabels(source, name);
+    }
+
+    private static IdxImages ReadImages(Source source, string path)
+    {
 
         Span<byte> header = stackalloc byte[ImageHeaderLength];
         source.ReadHeader(header, "IDX image");
@@ -92,6 +119,11 @@ public static class IdxReader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var source = Source.Open(path);
+        return ReadLabels(source, path);
+    }
+
+    private static byte[] ReadLabels(Source source, string path)
+    {
 
         Span<byte> header = stackalloc byte[LabelHeaderLength];
         source.ReadHeader(header, "IDX label");
@@ -145,17 +177,23 @@ public static class IdxReader
     private sealed class Source : IDisposable
     {
         private readonly string _path;
-        private readonly FileStream _file;
+        private readonly Stream _file;
+        private readonly bool _ownsFile;
         private readonly GZipStream? _gzip;
         private readonly Crc32? _crc;
         private readonly uint _storedCrc;
         private readonly uint _storedLength;
         private long _decompressed;
 
-        private Source(string path, FileStream file, bool gzip)
+        private Source(string path, Stream file, bool ownsFile)
         {
             _path = path;
             _file = file;
+            _ownsFile = ownsFile;
+            Span<byte> magic = stackalloc byte[2];
+            int got = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            file.Position = 0;
+            bool gzip = got == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
             if (!gzip)
             {
                 return;
@@ -184,10 +222,7 @@ public static class IdxReader
             FileStream file = SafeFiles.OpenForReading(path, "IDX file", reason => Bad(path, reason));
             try
             {
-                Span<byte> magic = stackalloc byte[2];
-                int got = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-                file.Position = 0;
-                return new Source(path, file, got == 2 && magic[0] == 0x1F && magic[1] == 0x8B);
+                return new Source(path, file, ownsFile: true);
             }
             catch
             {
@@ -196,10 +231,26 @@ public static class IdxReader
             }
         }
 
+        public static Source Over(Stream stream, string name)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            ArgumentNullException.ThrowIfNull(name);
+            if (!stream.CanSeek)
+            {
+                throw new ArgumentException("Expected a seekable stream: the length of a raw file and the trailer of a gzip file are checked before reading.", nameof(stream));
+            }
+
+            stream.Position = 0;
+            return new Source(name, stream, ownsFile: false);
+        }
+
         public void Dispose()
         {
             _gzip?.Dispose();
-            _file.Dispose();
+            if (_ownsFile)
+            {
+                _file.Dispose();
+            }
         }
 
         public void ReadHeader(Span<byte> header, string kind)
@@ -318,7 +369,7 @@ public static class IdxReader
 /// <summary>The contents of an IDX image file.</summary>
 public sealed class IdxImages
 {
-    /// <summary>Creates the result of <see cref="IdxReader.ReadImages"/>.</summary>
+    /// <summary>Creates the result of <see cref="IdxReader.ReadImages(string)"/>.</summary>
     /// <param name="count">Number of images.</param>
     /// <param name="rows">Rows per image.</param>
     /// <param name="columns">Columns per image.</param>

@@ -231,12 +231,15 @@ public sealed class Trainer<TNet>
     /// file of another architecture or optimizer, truncated or corrupted, is refused and changes nothing.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint of this network and optimizer.</exception>
-    public void LoadCheckpoint(string path)
+    public void LoadCheckpoint(string path) => Restore(Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount), path);
+
+    /// <summary>Applies a checkpoint that <see cref="Checkpoint"/> has validated; refuses one of another optimizer before changing anything.</summary>
+    internal void Restore(CheckpointData data, string path)
     {
-        CheckpointData data = Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount);
         if (data.OptimizerName.Length > 0 && !string.Equals(data.OptimizerName, Optimizer.Name, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"Checkpoint '{path}' was written by the {data.OptimizerName} optimizer; this trainer uses {Optimizer.Name}.");
+            throw new InvalidDataException($"Checkpoint '{path}' was written by the {data.OptimizerName} optimizer; this trainer uses {Optimizer.Name}. "
+                + "To start from its parameters alone, load them with network.LoadWeights(path) before creating the trainer.");
         }
 
         try
