@@ -81,6 +81,11 @@ public sealed class Trainer<TNet>
         ArgumentNullException.ThrowIfNull(data);
         Validate(data);
         int epoch = CompletedEpochs;
+        if (epoch >= Checkpoint.MaxEpoch)
+        {
+            throw new InvalidOperationException($"Expected at most {Checkpoint.MaxEpoch} epochs, the most a checkpoint records; {epoch} are done.");
+        }
+
         float learningRate = LearningRateOf(epoch);
         if (_order.Length != data.Count)
         {
