@@ -22,10 +22,11 @@ namespace LeNet;
 /// </code>
 /// <para>
 /// <see cref="Save"/> writes a temporary file in the target folder and renames it over the target, so the path holds
-/// either the old checkpoint or the complete new one, never a half-written file. <see cref="Load"/> validates the whole
-/// file (magic, version, every length, truncation, trailing bytes, checksum, fingerprint, parameter count) before it
-/// returns, so a caller that copies the result into a network only after <see cref="Load"/> returns never applies
-/// half of a bad checkpoint.
+/// either the old checkpoint or the complete new one, never a half-written file, even when the process is killed; it
+/// refuses targets that are not regular files and names the caller's path in every error. <see cref="Load"/> reads at
+/// most the length the header allows and validates the whole file (magic, version, every length, truncation, trailing
+/// bytes, checksum, fingerprint, parameter count, finite values, counters in range) before it returns, so a caller that
+/// copies the result into a network only after <see cref="Load"/> returns never applies half of a bad checkpoint.
 /// </para>
 /// </remarks>
 public static class Checkpoint
