@@ -201,6 +201,75 @@ public sealed class ReaderBoundsTests : IDisposable
         Assert.True(allocated < 1 << 20, $"allocated {allocated:N0} bytes");
     }
 
+    [LinuxFact]
+    public void Dev_zero_is_refused_as_a_device_without_reading_it()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load("/dev/zero", 1, 3));
+        var weights = Assert.Throws<InvalidDataException>(() => Weights.Load("/dev/zero", 1, 3));
+        var idx = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels("/dev/zero"));
+
+        Assert.Contains("'/dev/zero': not a regular file: it is a character device", e.Message);
+        Assert.Contains("character device", weights.Message);
+        Assert.Contains("character device", idx.Message);
+    }
+
+    [Fact]
+    public void An_endless_stream_after_a_valid_header_is_refused_after_a_bounded_read()
+    {
+        byte[] checkpoint = Checkpoint.Serialize(new CheckpointData { Fingerprint = 1, Parameters = new float[100] });
+        byte[] weights = Weights.Serialize(1, new float[100]);
+
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Read(new EndlessStream(checkpoint[..^8]), 1, 100, "endless"));
+        var w = Assert.Throws<InvalidDataException>(() => Weights.Read(new EndlessStream(weights[..^8]), 1, 100, "endless"));
+
+        Assert.Contains("goes on", e.Message);
+        Assert.Contains("goes on", w.Message);
+    }
+
+    [Fact]
+    public void IdxReader_streams_must_be_seekable()
+    {
+        var e = Assert.Throws<ArgumentException>(() => IdxReader.ReadLabels(new EndlessStream([]), "pipe"));
+
+        Assert.Contains("seekable", e.Message);
+    }
+
+    /// <summary>A prefix, then zeros for ever, like a device; cannot seek.</summary>
+    private sealed class EndlessStream(byte[] prefix) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            for (int i = 0; i < count; i++, _position++)
+            {
+                buffer[offset + i] = _position < prefix.Length ? prefix[_position] : (byte)0;
+            }
+
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     private static bool Finished(Task task) => ((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10));
 
     /// <summary>Opens the FIFO's other end so a reader stuck in open(2) returns; the test has failed by then.</summary>
