@@ -75,6 +75,23 @@ public sealed class WeightsTests : IDisposable
     }
 
     [Fact]
+    public void The_header_is_the_checkpoints_with_its_own_magic()
+    {
+        SmallNet network = Initialized(seed: 6);
+        var trainer = new Trainer<SmallNet>(network, new GradientDescent(), new TrainingOptions { Threads = 1 });
+        string checkpoint = _dir.File("small.ckpt");
+        string weights = _dir.File("small.weights");
+        trainer.SaveCheckpoint(checkpoint);
+        network.SaveWeights(weights);
+        byte[] c = File.ReadAllBytes(checkpoint), w = File.ReadAllBytes(weights);
+
+        Assert.Equal("LENETCKP", Encoding.ASCII.GetString(c, 0, 8));
+        Assert.Equal("LENETWTS", Encoding.ASCII.GetString(w, 0, 8));
+        Assert.Equal(c.AsSpan(8, 16).ToArray(), w.AsSpan(8, 16).ToArray());
+        Assert.Equal(c.AsSpan(c.Length - 8 - (4 * SmallNet.ParameterCount), 4 * SmallNet.ParameterCount).ToArray(), w.AsSpan(24, 4 * SmallNet.ParameterCount).ToArray());
+    }
+
+    [Fact]
     public void Another_architecture_is_refused_and_nothing_changes()
     {
         string path = _dir.File("other.weights");
