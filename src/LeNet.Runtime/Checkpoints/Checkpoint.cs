@@ -54,7 +54,7 @@ public static class Checkpoint
     /// <summary>Bytes of the fields before the optimizer name and after it, up to the first buffer: S = 44 + N + ... .</summary>
     private const int FixedLength = 44;
 
-    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Writes <paramref name="data"/> to <paramref name="path"/> atomically: the bytes go to a temporary file in the same
@@ -240,9 +240,14 @@ public static class Checkpoint
 
         byte[] nameBytes = StrictUtf8.GetBytes(name);
         if (nameBytes.Length > MaxOptimizerNameBytes)
+        {
             throw new ArgumentException($"Expected an optimizer name of at most {MaxOptimizerNameBytes} UTF-8 bytes, got {nameBytes.Length}.", nameof(data));
+        }
+
         if (state.Length > MaxOptimizerBuffers)
+        {
             throw new ArgumentException($"Expected at most {MaxOptimizerBuffers} optimizer state buffers, got {state.Length}.", nameof(data));
+        }
 
         long length = Magic.Length + sizeof(int) + sizeof(ulong) + sizeof(int)
             + sizeof(int) + nameBytes.Length + sizeof(long) + sizeof(int) + sizeof(int);
@@ -258,7 +263,9 @@ public static class Checkpoint
         }
         length += (long)parameters.Length * sizeof(float) + ChecksumLength;
         if (length > Array.MaxLength)
+        {
             throw new ArgumentException($"The checkpoint would be {length} bytes, more than one array can hold.", nameof(data));
+        }
 
         var bytes = new byte[length];
         var writer = new Writer(bytes);
@@ -313,16 +320,25 @@ public static class Checkpoint
         int checksumStart = reader.Position;
         ulong storedChecksum = reader.UInt64("the checksum");
         if (reader.Position != bytes.Length)
+        {
             throw Bad(source, $"expected the file to end after the checksum at {reader.Position} bytes, but it is {bytes.Length} bytes long ({bytes.Length - reader.Position} trailing bytes)");
+        }
 
         ulong actualChecksum = XxHash64.HashToUInt64(bytes[..checksumStart]);
         if (actualChecksum != storedChecksum)
+        {
             throw Bad(source, $"checksum mismatch: the file stores {Hex(storedChecksum)}, its contents hash to {Hex(actualChecksum)}; the file is corrupted");
+        }
 
         if (fingerprint != expectedFingerprint)
+        {
             throw Bad(source, $"architecture fingerprint mismatch: expected {Hex(expectedFingerprint)}, the checkpoint has {Hex(fingerprint)} (it was saved from a different network)");
+        }
+
         if (parameterCount != expectedParameterCount)
+        {
             throw ParameterCountMismatch(source, expectedParameterCount, parameterCount);
+        }
 
         string name;
         try
@@ -452,7 +468,7 @@ public static class Checkpoint
     private static InvalidDataException ParameterCountMismatch(string source, int expected, int found) =>
         Bad(source, $"parameter count mismatch: expected {expected}, the checkpoint has {found}");
 
-    static float[] Floats(ReadOnlySpan<byte> source)
+    private static float[] Floats(ReadOnlySpan<byte> source)
     {
         var values = new float[source.Length / sizeof(float)];
         if (BitConverter.IsLittleEndian)
@@ -462,36 +478,44 @@ public static class Checkpoint
         else
         {
             for (int i = 0; i < values.Length; i++)
+            {
                 values[i] = BinaryPrimitives.ReadSingleLittleEndian(source[(i * sizeof(float))..]);
+            }
         }
         return values;
     }
 
-    static string Hex(ulong value) => "0x" + value.ToString("X16", CultureInfo.InvariantCulture);
+    private static string Hex(ulong value) => "0x" + value.ToString("X16", CultureInfo.InvariantCulture);
 
-    static string Describe(ReadOnlySpan<byte> bytes)
+    private static string Describe(ReadOnlySpan<byte> bytes)
     {
         var text = new StringBuilder();
         foreach (byte b in bytes)
+        {
             text.Append(b.ToString("X2", CultureInfo.InvariantCulture)).Append(' ');
+        }
+
         text.Append('(').Append(bytes.Length).Append(bytes.Length == 1 ? " byte" : " bytes").Append(')');
         return text.ToString();
     }
 
-    static InvalidDataException Bad(string source, string message, Exception? inner = null) =>
+    private static InvalidDataException Bad(string source, string message, Exception? inner = null) =>
         new($"Checkpoint '{source}': {message}.", inner);
 
     /// <summary>Little-endian cursor over a checkpoint being parsed; a read past the end reports truncation.</summary>
-    ref struct Reader(ReadOnlySpan<byte> bytes, string source)
+    private ref struct Reader(ReadOnlySpan<byte> bytes, string source)
     {
-        readonly ReadOnlySpan<byte> _bytes = bytes;
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
 
         public int Position { get; set; }
 
         public ReadOnlySpan<byte> Bytes(int count, string what)
         {
             if (count > _bytes.Length - Position)
+            {
                 throw Bad(source, $"truncated: the file is {_bytes.Length} bytes long and ends inside {what}, which needs {count} bytes from offset {Position}");
+            }
+
             ReadOnlySpan<byte> span = _bytes.Slice(Position, count);
             Position += count;
             return span;
@@ -509,17 +533,23 @@ public static class Checkpoint
             int offset = Position;
             int count = Int32(what);
             if (count < 0)
+            {
                 throw Bad(source, $"expected {what} to be non-negative, found {count} at offset {offset}");
+            }
+
             if ((long)count * elementSize > _bytes.Length - Position)
+            {
                 throw Bad(source, $"truncated or corrupted: {what} at offset {offset} is {count} ({(long)count * elementSize} bytes), but only {_bytes.Length - Position} bytes follow in the {_bytes.Length}-byte file");
+            }
+
             return count;
         }
     }
 
     /// <summary>Little-endian cursor over a checkpoint being written into a buffer of exactly the right size.</summary>
-    ref struct Writer(Span<byte> bytes)
+    private ref struct Writer(Span<byte> bytes)
     {
-        readonly Span<byte> _bytes = bytes;
+        private readonly Span<byte> _bytes = bytes;
 
         public int Position { get; private set; }
 
@@ -557,7 +587,9 @@ public static class Checkpoint
             else
             {
                 for (int i = 0; i < values.Length; i++)
+                {
                     BinaryPrimitives.WriteSingleLittleEndian(destination[(i * sizeof(float))..], values[i]);
+                }
             }
             Position += destination.Length;
         }
