@@ -3,13 +3,14 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO;
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace LeNet;
 
 /// <summary>The contents of an IDX image file.</summary>
 public sealed class IdxImages
 {
-    /// <summary>Creates the result of <see cref="IdxReader.ReadImages"/>.</summary>
+    /// <summary>Creates the result of <see cref="IdxReader.ReadImages(string)"/>.</summary>
     /// <param name="count">Number of images.</param>
     /// <param name="rows">Rows per image.</param>
     /// <param name="columns">Columns per image.</param>

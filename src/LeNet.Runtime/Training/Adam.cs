@@ -12,19 +12,26 @@ public sealed class Adam(float learningRate = Adam.DefaultLearningRate, float be
     public const float DefaultLearningRate = 0.001f;
 
     /// <summary>β₁ (0.9).</summary>
-    public float Beta1 { get; } = beta1;
+    public float Beta1 { get; } = UnitInterval(beta1, nameof(beta1));
 
     /// <summary>β₂ (0.999).</summary>
-    public float Beta2 { get; } = beta2;
+    public float Beta2 { get; } = UnitInterval(beta2, nameof(beta2));
 
     /// <summary>ε (1e-8).</summary>
-    public float Epsilon { get; } = epsilon;
+    public float Epsilon { get; } = PositiveFinite(epsilon, nameof(epsilon));
 
     /// <inheritdoc/>
     public override string Name => "adam";
 
     /// <inheritdoc/>
     protected override int StateBuffers => 2;
+
+    /// <inheritdoc/>
+    protected override string? CheckState(float[][] state)
+    {
+        int bad = IndexOfNegative(state[1]);
+        return bad < 0 ? null : $"adam's second moment v is negative at {bad} ({state[1][bad]}); it can never be.";
+    }
 
     /// <inheritdoc/>
     protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)

@@ -21,7 +21,7 @@ public static class Evaluator
             throw new ArgumentException($"Expected inputs of {TNet.InputLength} floats for {typeof(TNet).Name}, got {data.InputLength}.", nameof(data));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        TrainingOptions.CheckThreads(threads, nameof(threads));
         var losses = new double[threads];
         var correct = new int[threads];
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, shard =>

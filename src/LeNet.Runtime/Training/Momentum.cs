@@ -9,7 +9,7 @@ public sealed class Momentum(float learningRate = Momentum.DefaultLearningRate, 
     public const float DefaultLearningRate = 0.1f;
 
     /// <summary>β, the weight of the running average (0.9).</summary>
-    public float Beta { get; } = beta;
+    public float Beta { get; } = UnitInterval(beta, nameof(beta));
 
     /// <inheritdoc/>
     public override string Name => "momentum";

@@ -49,7 +49,11 @@ public abstract class Optimizer
         Apply(parameters, gradients, learningRate, Step, _state);
     }
 
-    /// <summary>Replaces the step count and state, as read from a checkpoint. Validates everything before changing anything.</summary>
+    /// <summary>
+    /// Replaces the step count and state, as read from a checkpoint. Validates everything before changing anything: the
+    /// number and length of the buffers, that every value is finite and that it is state this optimizer can produce
+    /// (Adam's and RMSProp's averages of squared gradients are never negative).
+    /// </summary>
     public void Restore(long step, float[][] state, int parameterCount)
     {
         if (step < 0)
@@ -63,16 +67,68 @@ public abstract class Optimizer
             throw new ArgumentException($"{Name} keeps {StateBuffers} state buffer(s), the checkpoint has {state.Length}.", nameof(state));
         }
 
-        foreach (float[] buffer in state)
+        for (int b = 0; b < state.Length; b++)
         {
+            float[] buffer = state[b];
             if (buffer.Length != parameterCount)
             {
                 throw new ArgumentException($"Expected optimizer state of {parameterCount} floats per buffer, got {buffer.Length}.", nameof(state));
             }
+
+            int bad = Checkpoint.IndexOfNonFinite(buffer);
+            if (bad >= 0)
+            {
+                throw new ArgumentException($"{Name} state buffer {b} has a non-finite value at {bad}.", nameof(state));
+            }
+        }
+
+        string? problem = fresh ? null : CheckState(state);
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(state));
         }
 
         Step = step;
         _state = fresh ? [] : Array.ConvertAll(state, buffer => (float[])buffer.Clone());
+    }
+
+    /// <summary>What is wrong with restored state that this optimizer can never produce (finite values are checked already), or null.</summary>
+    protected virtual string? CheckState(float[][] state) => null;
+
+    /// <summary>The first index of a negative value in <paramref name="buffer"/>, or -1.</summary>
+    private protected static int IndexOfNegative(ReadOnlySpan<float> buffer)
+    {
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            if (buffer[i] < 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Refuses a hyper-parameter outside [0, 1), such as β = 1, which would freeze the running average.</summary>
+    private protected static float UnitInterval(float value, string name)
+    {
+        if (!(value >= 0 && value < 1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"Expected {name} in [0, 1).");
+        }
+
+        return value;
+    }
+
+    /// <summary>Refuses an ε that is not positive and finite (NaN would turn every update into NaN).</summary>
+    private protected static float PositiveFinite(float value, string name)
+    {
+        if (!(value > 0) || !float.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"Expected {name} to be positive and finite.");
+        }
+
+        return value;
     }
 
     /// <summary>The update rule. <paramref name="t"/> counts from 1.</summary>

@@ -9,16 +9,23 @@ public sealed class RmsProp(float learningRate = RmsProp.DefaultLearningRate, fl
     public const float DefaultLearningRate = 0.001f;
 
     /// <summary>β, the weight of the running average of squared gradients (0.999).</summary>
-    public float Beta { get; } = beta;
+    public float Beta { get; } = UnitInterval(beta, nameof(beta));
 
     /// <summary>ε, keeps the division finite (1e-8).</summary>
-    public float Epsilon { get; } = epsilon;
+    public float Epsilon { get; } = PositiveFinite(epsilon, nameof(epsilon));
 
     /// <inheritdoc/>
     public override string Name => "rmsprop";
 
     /// <inheritdoc/>
     protected override int StateBuffers => 1;
+
+    /// <inheritdoc/>
+    protected override string? CheckState(float[][] state)
+    {
+        int bad = IndexOfNegative(state[0]);
+        return bad < 0 ? null : $"rmsprop's running average of squared gradients is negative at {bad} ({state[0][bad]}); it can never be.";
+    }
 
     /// <inheritdoc/>
     protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
