@@ -2,6 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Xunit;
+using LeNet.Sample;
 
 namespace LeNet.Tests;
 

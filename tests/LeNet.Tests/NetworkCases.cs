@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using LeNet.Tests.Reference;
 using Xunit;
+using LeNet.Sample;
 
 namespace LeNet.Tests;
 

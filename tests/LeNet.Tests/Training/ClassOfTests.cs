@@ -2,6 +2,7 @@ using System;
 using LeNet;
 using LeNet.Training;
 using Xunit;
+using LeNet.Sample;
 
 namespace LeNet.Tests.Training;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using LeNet.Tests.Reference;
 using Xunit;
 using Xunit.Abstractions;
+using LeNet.Sample;
 
 namespace LeNet.Tests.Training;
 
