@@ -105,7 +105,8 @@ internal static class EvalCommand
     private static void Render(ClassificationReport report, string model)
     {
         string F(double value) => (value * 100).ToString("F2", CultureInfo.InvariantCulture);
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(model)}[/]: accuracy [bold]{F(report.Accuracy)}%[/] ({report.Correct:N0} of {report.Count:N0} test images right)");
+        // Plain text, not markup: a long model path must not be wrapped to the console's width.
+        Console.WriteLine($"{model}: accuracy {F(report.Accuracy)}% ({report.Correct:N0} of {report.Count:N0} test images right)");
         var perClass = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Per class (%)") };
         perClass.AddColumn("digit");
         foreach (string name in new[] { "precision", "recall", "F1", "images" })

@@ -66,7 +66,7 @@ internal static class ChartSet
     {
         const int top = 50, height = 280, width = 370;
         int plotLeft = left + 90;
-        raster.TextCentered(title, left + 240, 14, Colour.Black);
+        raster.TextCentered(title, left + 240, 8, Colour.Black);
         double min = double.MaxValue, max = double.MinValue;
         foreach (var s in series)
         {
@@ -108,7 +108,7 @@ internal static class ChartSet
 
         raster.TextCentered("EPOCH", plotLeft + (width / 2), top + height + 30, Colour.Black);
         raster.Rectangle(plotLeft, top, width + 1, height + 1, Colour.Grey);
-        int legendY = top + 8;
+        int legendX = plotLeft;
         foreach (var s in series)
         {
             for (int i = 0; i < s.Values.Length; i++)
@@ -121,9 +121,10 @@ internal static class ChartSet
                 raster.Fill((int)X(x[i]) - 3, (int)Y(s.Values[i]) - 3, 7, 7, s.Colour);
             }
 
-            raster.Fill(plotLeft + width - 110, legendY + 4, 16, 4, s.Colour);
-            raster.Text(s.Name, plotLeft + width - 88, legendY, Colour.Black);
-            legendY += 20;
+            // The legend sits above the plot, where no line can cross it.
+            raster.Fill(legendX, top - 14, 16, 4, s.Colour);
+            raster.Text(s.Name, legendX + 22, top - 19, Colour.Black);
+            legendX += PixelFont.Measure(s.Name, 2) + 50;
         }
     }
 
@@ -198,8 +199,9 @@ internal static class ChartSet
         const int filterScale = 14, mapScale = 4, side = Conv1View.MapSide, gap = 24;
         int filters = Conv1View.Filters, kernel = Conv1View.Kernel;
         int tile = side * mapScale;
-        var raster = new Raster(40 + ((filters + 1) * (tile + gap)), 420, Colour.White);
-        raster.Text("CONV1: 6 LEARNED 5X5 FILTERS (RED POSITIVE, BLUE NEGATIVE), EACH APPLIED AT EVERY POSITION", 20, 12, Colour.Black);
+        var raster = new Raster(40 + ((filters + 1) * (tile + gap)), 380, Colour.White);
+        raster.Text("CONV1: 6 LEARNED 5X5 FILTERS (RED POSITIVE, BLUE NEGATIVE)", 20, 10, Colour.Black);
+        raster.Text("EACH ONE APPLIED AT EVERY POSITION: PARAMETER SHARING", 20, 30, Colour.Black);
         float maxWeight = 1e-9f;
         for (int f = 0; f < filters; f++)
         {
@@ -209,7 +211,7 @@ internal static class ChartSet
             }
         }
 
-        int filterTop = 44;
+        int filterTop = 60;
         for (int f = 0; f < filters; f++)
         {
             int x0 = 20 + ((f + 1) * (tile + gap)) + ((tile - (kernel * filterScale)) / 2);
@@ -228,7 +230,7 @@ internal static class ChartSet
 
         ReadOnlySpan<float> input = test.Input(index);
         (_, float[] maps) = Conv1View.Run(network, input);
-        int mapTop = 200;
+        int mapTop = 216;
         raster.Text($"FEATURE MAPS (28X28, AFTER RELU) OF TEST DIGIT {index}, A {test.Label(index)}:", 20, mapTop - 34, Colour.Black);
         int inputSide = (int)Math.Sqrt(input.Length), border = (inputSide - side) / 2;
         for (int y = 0; y < side; y++)
