@@ -18,12 +18,12 @@ internal static class ImageFiles
         ImageInfo? info = ImageInfo.FromStream(new MemoryStream(bytes));
         if (info is not { } header)
         {
-            throw new InvalidDataException($"'{path}': expected a PNG or JPEG image, found {Describe(bytes)}.");
+            throw new InvalidDataException($"expected a PNG or JPEG image, found {Describe(bytes)}.");
         }
 
         if (header.Width > MaxSide || header.Height > MaxSide)
         {
-            throw new InvalidDataException($"'{path}': expected an image of at most {MaxSide}x{MaxSide} pixels, found {header.Width}x{header.Height}.");
+            throw new InvalidDataException($"expected an image of at most {MaxSide}x{MaxSide} pixels, found {header.Width}x{header.Height}.");
         }
 
         ImageResult image;
@@ -33,7 +33,7 @@ internal static class ImageFiles
         }
         catch (Exception error) when (error is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
         {
-            throw new InvalidDataException($"'{path}': the image data is damaged ({error.Message}).", error);
+            throw new InvalidDataException($"the image data is damaged ({error.Message}).", error);
         }
 
         var pixels = new float[image.Width * image.Height];
