@@ -66,6 +66,13 @@ public sealed partial class ServeBrowserTests(TrainedModel model, ITestOutputHel
             Assert.Equal((byte)'P', png[1]);
             Assert.True(png.Length > 10_000, $"screenshot of {png.Length} bytes");
             log.WriteLine($"screenshot: {png.Length:N0} bytes");
+
+            // To look at the page: set LENET_SAMPLE_SCREENSHOTS to a folder and the screenshot is kept there.
+            if (Environment.GetEnvironmentVariable("LENET_SAMPLE_SCREENSHOTS") is { Length: > 0 } keep)
+            {
+                Directory.CreateDirectory(keep);
+                File.Copy(screenshot, Path.Combine(keep, "serve.png"), overwrite: true);
+            }
         }
         finally
         {
