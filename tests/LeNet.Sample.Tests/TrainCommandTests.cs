@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -70,6 +71,31 @@ public sealed class TrainCommandTests(TrainedModel model)
         }
 
         Assert.Equal("keep me", File.ReadAllText(readOnly));
+    }
+
+    [Fact]
+    public void Resume_files_that_cannot_be_read_are_refused_before_training()
+    {
+        using var folder = new TempDirectory();
+        string fifo = folder.File("pipe.ckpt");
+        using (var mkfifo = Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        (string Resume, string Expected)[] cases =
+        [
+            (fifo, $"Option --resume: '{fifo}' is not a regular file (it is a FIFO)."),
+            (folder.Path, $"Option --resume expects a file, but '{folder.Path}' is a folder."),
+            (folder.File("missing.ckpt"), $"Option --resume: '{folder.File("missing.ckpt")}' does not exist."),
+            ("", "Option --resume expects a file name, got an empty string."),
+        ];
+        foreach ((string resume, string expected) in cases)
+        {
+            SampleResult result = SampleProcess.Run(["train", "--resume", resume, "--save", folder.File("out.ckpt"), "--data", folder.Path], timeout: TimeSpan.FromSeconds(60));
+            Assert.True(result.ExitCode == 2, $"--resume '{resume}': {result}");
+            Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -163,5 +189,30 @@ public sealed class TrainCommandTests(TrainedModel model)
         Assert.Equal(0, checkpoint.Epoch);
         Assert.InRange(checkpoint.Step, 1, (60_000 / 64) - 1);
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp"));
+    }
+
+    [MnistFact]
+    public void Data_is_looked_for_in_the_variable_then_the_user_cache_folder()
+    {
+        using var folder = new TempDirectory();
+        string emptyVariable = Directory.CreateDirectory(folder.File("empty")).FullName;
+        string cache = folder.File("cache");
+        string cacheMnist = Directory.CreateDirectory(Path.Combine(cache, "lenetgen", "mnist")).FullName;
+        string variableMnist = Directory.CreateDirectory(folder.File("variable")).FullName;
+        foreach (string name in Mnist.FileNames)
+        {
+            // Links to the shared files: nothing is copied.
+            File.CreateSymbolicLink(Path.Combine(cacheMnist, name), Path.Combine(model.DataDirectory, name));
+            File.CreateSymbolicLink(Path.Combine(variableMnist, name), Path.Combine(model.DataDirectory, name));
+        }
+
+        string[] arguments = ["train", "--limit", "64", "--epochs", "1", "--save", folder.File("m.ckpt")];
+        SampleResult fromCache = SampleProcess.Run(arguments, new Dictionary<string, string?> { [Mnist.DirectoryVariable] = emptyVariable, ["XDG_CACHE_HOME"] = cache });
+        Assert.True(fromCache.ExitCode == 0, fromCache.ToString());
+        Assert.Contains($"64 training and 10000 test images from {cacheMnist}", fromCache.Output, StringComparison.Ordinal);
+
+        SampleResult fromVariable = SampleProcess.Run(arguments, new Dictionary<string, string?> { [Mnist.DirectoryVariable] = variableMnist, ["XDG_CACHE_HOME"] = cache });
+        Assert.True(fromVariable.ExitCode == 0, fromVariable.ToString());
+        Assert.Contains($"64 training and 10000 test images from {variableMnist}", fromVariable.Output, StringComparison.Ordinal);
     }
 }

@@ -78,7 +78,8 @@ internal static class DataLocator
         string target = dataOption ?? CacheDirectory();
         text.Append("Run 'LeNet.Sample download").Append(dataOption is null ? "" : $" --to {dataOption}")
             .Append("' to fetch them (about 11 MB) into ").Append(Path.GetFullPath(target))
-            .Append(", or 'LeNet.Sample train --download' to fetch and train in one go.");
+            .Append(", or 'LeNet.Sample train --download").Append(dataOption is null ? "" : $" --data {dataOption}")
+            .Append("' to fetch and train in one go.");
         return text.ToString();
     }
 
