@@ -35,13 +35,13 @@ internal static class DigitImages
 
     public static void SavePng(string path, (byte[] Rgb, int Width, int Height) image)
     {
-        using var stream = File.Create(path);
+        using FileStream stream = File.Create(path);
         new ImageWriter().WritePng(image.Rgb, image.Width, image.Height, ColorComponents.RedGreenBlue, stream);
     }
 
     public static void SaveJpeg(string path, (byte[] Rgb, int Width, int Height) image, int quality = 90)
     {
-        using var stream = File.Create(path);
+        using FileStream stream = File.Create(path);
         new ImageWriter().WriteJpg(image.Rgb, image.Width, image.Height, ColorComponents.RedGreenBlue, stream, quality);
     }
 

@@ -47,7 +47,7 @@ internal static class SampleProcess
 
     public static SampleResult Run(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        using var process = Process.Start(StartInfo(arguments, environment, workingDirectory))!;
+        using Process process = Process.Start(StartInfo(arguments, environment, workingDirectory))!;
         process.StandardInput.Close();
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();

@@ -28,7 +28,7 @@ public sealed partial class ServeBrowserTests(TrainedModel model, ITestOutputHel
     public async Task Drawing_mnist_test_digits_on_the_page_shows_their_class()
     {
         Dataset test = Mnist.Load(model.DataDirectory, MnistSplit.Test);
-        using var server = await Server.StartAsync(model.CheckpointPath);
+        using Server server = await Server.StartAsync(model.CheckpointPath);
         using IPlaywright playwright = await Playwright.CreateAsync();
         await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -85,7 +85,7 @@ public sealed partial class ServeBrowserTests(TrainedModel model, ITestOutputHel
     [MnistFact]
     public async Task The_api_refuses_a_canvas_whose_size_and_pixels_disagree()
     {
-        using var server = await Server.StartAsync(model.CheckpointPath);
+        using Server server = await Server.StartAsync(model.CheckpointPath);
         using var http = new HttpClient();
         using var content = new StringContent("{\"width\":10,\"height\":10,\"pixels\":\"AAAA\"}", Encoding.UTF8, "application/json");
         HttpResponseMessage response = await http.PostAsync(server.Address + "api/predict", content);
@@ -145,7 +145,7 @@ public sealed partial class ServeBrowserTests(TrainedModel model, ITestOutputHel
 
         public static async Task<Server> StartAsync(string model)
         {
-            var process = Process.Start(SampleProcess.StartInfo(["serve", "--model", model, "--port", "0"]))!;
+            Process process = Process.Start(SampleProcess.StartInfo(["serve", "--model", model, "--port", "0"]))!;
             string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Match match = AddressPattern().Match(line ?? "");
             if (!match.Success)

@@ -78,7 +78,7 @@ public sealed class TrainCommandTests(TrainedModel model)
     {
         using var folder = new TempDirectory();
         string fifo = folder.File("pipe.ckpt");
-        using (var mkfifo = Process.Start("mkfifo", [fifo]))
+        using (Process mkfifo = Process.Start("mkfifo", [fifo]))
         {
             mkfifo.WaitForExit();
         }
@@ -156,7 +156,7 @@ public sealed class TrainCommandTests(TrainedModel model)
         using var folder = new TempDirectory();
         string save = folder.File("stopped.ckpt");
         ProcessStartInfo info = SampleProcess.StartInfo(["train", "--data", model.DataDirectory, "--epochs", "3", "--save", save]);
-        using var process = Process.Start(info)!;
+        using Process process = Process.Start(info)!;
         process.StandardInput.Close();
         Task<string> errors = process.StandardError.ReadToEndAsync();
 
@@ -171,8 +171,8 @@ public sealed class TrainCommandTests(TrainedModel model)
             }
         }
 
-        await Task.Delay(1500);
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        await Task.Delay(500);
+        using (Process kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
@@ -182,12 +182,16 @@ public sealed class TrainCommandTests(TrainedModel model)
         string error = await errors;
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{output}\n{error}");
         Assert.Contains("Stopping after the current batch", error, StringComparison.Ordinal);
-        Assert.Contains("Training stopped in epoch 1 after", error, StringComparison.Ordinal);
+        System.Text.RegularExpressions.Match stopped = System.Text.RegularExpressions.Regex.Match(error, @"Training stopped in epoch (\d) after (\d+) of 60000 examples\.");
+        Assert.True(stopped.Success, error);
+        int epoch = int.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int examples = int.Parse(stopped.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, examples % 64);
 
-        // The file is a whole, valid checkpoint of this network, and the run did not reach the end of the epoch.
+        // The file is a whole, valid checkpoint of this network: the full epochs before the stop, and the batches of the stopped one.
         CheckpointData checkpoint = Checkpoint.Load(save, LeNet5.Fingerprint, LeNet5.ParameterCount);
-        Assert.Equal(0, checkpoint.Epoch);
-        Assert.InRange(checkpoint.Step, 1, (60_000 / 64) - 1);
+        Assert.Equal(epoch - 1, checkpoint.Epoch);
+        Assert.Equal(((epoch - 1) * ((60_000 + 63) / 64)) + (examples / 64), checkpoint.Step);
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp"));
     }
 

@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
-using Xunit;
 
 namespace LeNet.Sample.Tests;
 
@@ -38,16 +36,5 @@ public sealed class TrainedModel : IDisposable
 
     internal SampleResult? Result { get; }
 
-    internal SampleResult Run(params string[] arguments) => SampleProcess.Run(arguments);
-
-    internal IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?> { [Mnist.DirectoryVariable] = DataDirectory };
-
     public void Dispose() => _folder.Dispose();
-}
-
-/// <summary>The test classes sharing <see cref="TrainedModel"/> (xunit builds it once for the collection).</summary>
-[CollectionDefinition(Name)]
-public sealed class TrainedModelCollection : ICollectionFixture<TrainedModel>
-{
-    public const string Name = "trained model";
 }

@@ -40,7 +40,7 @@ internal static class EvalCommand
             }
 
             Dataset test = Mnist.Load(directory, MnistSplit.Test);
-            var report = ClassificationReport.Compute(network, test, Environment.ProcessorCount);
+            ClassificationReport report = ClassificationReport.Compute(network, test, Environment.ProcessorCount);
             if (parsed.GetValue(json))
             {
                 Console.WriteLine(ToJson(report));
@@ -53,7 +53,7 @@ internal static class EvalCommand
             if (plotDirectory is not null)
             {
                 string? modelPath = parsed.GetValue(model);
-                var history = modelPath is null ? [] : TrainingHistory.Load(TrainingHistory.PathFor(modelPath));
+                System.Collections.Generic.List<EpochRecord> history = modelPath is null ? [] : TrainingHistory.Load(TrainingHistory.PathFor(modelPath));
                 ChartSet.DrawAll(plotDirectory, network, test, history, parsed.GetValue(json) ? Console.Error : Console.Out, report);
             }
 
