@@ -36,7 +36,7 @@ public sealed partial class ServeBrowserTests(TrainedModel model, ITestOutputHel
             Headless = true,
             Args = ChromiumFlags,
         });
-        IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 560 } });
+        IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 600 } });
         await page.GotoAsync(server.Address);
         Assert.Equal("?", await page.TextContentAsync("#prediction"));
 
@@ -59,7 +59,7 @@ public sealed partial class ServeBrowserTests(TrainedModel model, ITestOutputHel
             Assert.Matches(@"^\d+\.\d%$", probability);
         }
 
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         try
         {
             byte[] png = await File.ReadAllBytesAsync(screenshot);

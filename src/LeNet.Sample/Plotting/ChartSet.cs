@@ -57,12 +57,13 @@ internal static class ChartSet
             test[i] = history[i].TestAccuracy * 100;
         }
 
-        Panel(raster, 0, "TRAINING LOSS", epochs, [(loss, Colour.Blue, "LOSS")], "F3");
-        Panel(raster, 480, "ACCURACY %", epochs, [(train, Colour.Blue, "TRAIN"), (test, Colour.Orange, "TEST")], "F2");
+        Panel(raster, 0, "TRAINING LOSS", epochs, [(loss, Colour.Blue, "LOSS")], "F3", lowest: 0, highest: double.MaxValue);
+        Panel(raster, 480, "ACCURACY %", epochs, [(train, Colour.Blue, "TRAIN"), (test, Colour.Orange, "TEST")], "F2", lowest: 0, highest: 100);
         return raster;
     }
 
-    private static void Panel(Raster raster, int left, string title, double[] x, (double[] Values, Colour Colour, string Name)[] series, string format)
+    /// <summary>One line chart; the padded value range stays within [<paramref name="lowest"/>, <paramref name="highest"/>] (no negative loss, no accuracy over 100%).</summary>
+    private static void Panel(Raster raster, int left, string title, double[] x, (double[] Values, Colour Colour, string Name)[] series, string format, double lowest, double highest)
     {
         const int top = 50, height = 280, width = 370;
         int plotLeft = left + 90;
@@ -84,8 +85,8 @@ internal static class ChartSet
         }
 
         double pad = (max - min) * 0.08;
-        min -= pad;
-        max += pad;
+        min = Math.Max(lowest, min - pad);
+        max = Math.Min(highest, max + pad);
         double xMin = x[0], xMax = Math.Max(x[^1], x[0] + 1);
         double X(double v) => plotLeft + ((v - xMin) / (xMax - xMin) * width);
         double Y(double v) => top + height - ((v - min) / (max - min) * height);
@@ -150,7 +151,7 @@ internal static class ChartSet
                 Colour colour = Colour.Heat(share);
                 raster.Fill(left + (j * cell), top + (i * cell), cell - 1, cell - 1, colour);
                 string text = n.ToString(CultureInfo.InvariantCulture);
-                raster.TextCentered(text, left + (j * cell) + (cell / 2), top + (i * cell) + (cell / 2) - 5, share > 0.5 ? Colour.White : Colour.Black, text.Length > 3 ? 1 : 2);
+                raster.TextCentered(text, left + (j * cell) + (cell / 2), top + (i * cell) + (cell / 2) - 5, share > 0.5 ? Colour.White : Colour.Black);
             }
         }
 
