@@ -83,7 +83,7 @@ internal static class SampleCli
 
     public static Option<string?> ModelOption() => new("--model")
     {
-        Description = "a checkpoint written by train (for example lenet5-mnist.ckpt)",
+        Description = "a checkpoint written by train (lenet5-mnist.ckpt) or a weights file (SaveWeights)",
         HelpName = "FILE",
     };
 

@@ -5,14 +5,14 @@ using LeNet.Sample.Cli;
 namespace LeNet.Sample.Models;
 
 /// <summary>
-/// The one place where the sample gets a trained network. Today that is a checkpoint written by <c>train</c>; when the
-/// weights file and the network with weights baked in at compile time land, they are read here and nowhere else.
+/// The one place where the sample gets a trained network: a weights file (<c>SaveWeights</c>) or a checkpoint written
+/// by <c>train</c>. When the network with weights baked in at compile time lands, it is chosen here and nowhere else.
 /// </summary>
 internal static class ModelSource
 {
     /// <summary>Loads the network from <paramref name="modelPath"/>.</summary>
     /// <exception cref="UsageException">No model was named (there is no baked network yet).</exception>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint of this LeNet-5.</exception>
+    /// <exception cref="InvalidDataException">The file is not a weights file or checkpoint of this LeNet-5.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static LeNet5 Load(string? modelPath, string command)
     {
@@ -30,7 +30,7 @@ internal static class ModelSource
 
         if (Directory.Exists(modelPath))
         {
-            throw new UsageException($"Option --model expects a checkpoint file, got the folder '{modelPath}'.");
+            throw new UsageException($"Option --model expects a weights or checkpoint file, got the folder '{modelPath}'.");
         }
 
         if (!File.Exists(modelPath))
@@ -39,7 +39,7 @@ internal static class ModelSource
         }
 
         var network = new LeNet5();
-        Checkpoint.Load(modelPath, LeNet5.Fingerprint, LeNet5.ParameterCount).Parameters.AsSpan().CopyTo(network.Parameters);
+        network.LoadWeights(modelPath);
         return network;
     }
 }
