@@ -48,6 +48,20 @@ public sealed class EvalCommandTests(TrainedModel model)
     }
 
     [MnistFact]
+    public void A_weights_file_gives_the_same_evaluation_as_its_checkpoint()
+    {
+        using var folder = new TempDirectory();
+        var network = new LeNet5();
+        network.LoadWeights(model.CheckpointPath);
+        string weights = folder.File("model.weights");
+        network.SaveWeights(weights);
+        SampleResult fromCheckpoint = SampleProcess.Run(["eval", "--model", model.CheckpointPath, "--data", model.DataDirectory, "--json"]);
+        SampleResult fromWeights = SampleProcess.Run(["eval", "--model", weights, "--data", model.DataDirectory, "--json"]);
+        Assert.True(fromWeights.ExitCode == 0, fromWeights.ToString());
+        Assert.Equal(fromCheckpoint.Output, fromWeights.Output);
+    }
+
+    [MnistFact]
     public void Text_output_shows_accuracy_and_both_tables()
     {
         SampleResult result = SampleProcess.Run(["eval", "--model", model.CheckpointPath, "--data", model.DataDirectory]);
