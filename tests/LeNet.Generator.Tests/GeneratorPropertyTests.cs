@@ -157,7 +157,7 @@ public sealed class GeneratorPropertyTests
         (ns, container, name, twin, h, w, c, unroll, layers) => new NetworkCase(ns, container, name, twin, h, w, c, unroll, layers));
 
     [Fact]
-    public void RandomDeclarationsGetLenetErrorsOrCompileAndMatchTheReference()
+    public void Random_declarations_get_lenet_errors_or_compile_and_match_the_reference()
     {
         int cases = int.TryParse(Environment.GetEnvironmentVariable("LENET_PROPERTY_CASES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 120;
         string? seed = Environment.GetEnvironmentVariable("LENET_PROPERTY_SEED");

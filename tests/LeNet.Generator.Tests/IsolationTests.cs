@@ -28,7 +28,7 @@ public sealed class IsolationTests
     }
 
     [Fact]
-    public void AnEmitterExceptionBecomesAnErrorDirectiveNamingTheNetwork()
+    public void An_emitter_exception_becomes_an_error_directive_naming_the_network()
     {
         Dictionary<string, string> added = Run(() => "Demo.Outer.Net.LeNet.g.cs", () => throw new InvalidOperationException("boom\nsecond line"));
 
@@ -43,7 +43,7 @@ public sealed class IsolationTests
     }
 
     [Fact]
-    public void ARefusedHintNameBecomesAnErrorDirectiveToo()
+    public void A_refused_hint_name_becomes_an_error_directive_too()
     {
         // AddSource throws ArgumentException on a duplicate or invalid hint name: the exception behind CS8785.
         Dictionary<string, string> added = Run(
@@ -61,7 +61,7 @@ public sealed class IsolationTests
     }
 
     [Fact]
-    public void AFailingFailureFileDoesNotEscapeEither()
+    public void A_failing_failure_file_does_not_escape_either()
     {
         Dictionary<string, string> added = Run(() => throw new InvalidOperationException("hint"), () => "// code", _ => throw new ArgumentException("no"));
 
@@ -69,13 +69,13 @@ public sealed class IsolationTests
     }
 
     [Fact]
-    public void CancellationIsNotSwallowed()
+    public void Cancellation_is_not_swallowed()
     {
         Assert.Throws<OperationCanceledException>(() => Run(() => "Demo.Net.LeNet.g.cs", () => throw new OperationCanceledException()));
     }
 
     [Fact]
-    public void ASoundNetworkIsAddedUnderItsHintName()
+    public void A_sound_network_is_added_under_its_hint_name()
     {
         Dictionary<string, string> added = Run(() => "Demo.Outer.Net.LeNet.g.cs", () => "// code");
 

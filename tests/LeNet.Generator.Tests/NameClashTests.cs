@@ -27,7 +27,7 @@ public sealed class NameClashTests
     [InlineData("InputLength", "[Dense(3)]", "a generated member")]
     [InlineData("TrainingWorkspaceLength", "[Dense(3)]", "a generated member")]
     [InlineData("_parameters", "[Dense(3)]", "a generated member")]
-    public async Task NetworkNamedLikeAGeneratedMemberIsReportedOnItsIdentifierAlone(string typeName, string layers, string what)
+    public async Task Network_named_like_a_generated_member_is_reported_on_its_identifier_alone(string typeName, string layers, string what)
     {
         bool clash = what.Length > 0;
         string declaration = clash ? $"{{|LENET020:{typeName}|}}" : typeName;
@@ -53,7 +53,7 @@ public sealed class NameClashTests
     }
 
     [Fact]
-    public async Task EveryPartialDeclarationOfTheClashingTypeIsMarked()
+    public async Task Every_partial_declaration_of_the_clashing_type_is_marked()
     {
         (string source, IReadOnlyList<ExpectedSpan> expected) = Markup.Parse("""
             using LeNet;
@@ -71,7 +71,7 @@ public sealed class NameClashTests
     }
 
     [Fact]
-    public async Task PragmaSuppressesLenet020()
+    public async Task Pragma_suppresses_lenet_020()
     {
         const string declaration = "[Network]\n[Input(8, 8)]\n[Conv(2, 3)]\n[Dense(3)]\npublic partial class Conv1 { }";
 
@@ -87,7 +87,7 @@ public sealed class NameClashTests
     }
 
     [Fact]
-    public async Task CodeUsingTheOtherMembersOfAClashingNetworkCompiles()
+    public async Task Code_using_the_other_members_of_a_clashing_network_compiles()
     {
         GeneratorRun run = TestCompiler.Generate(TestCompiler.Compile(
             "using LeNet;\nnamespace Demo;\n[Network][Input(8, 8)][Conv(2, 3)][Dense(3)] public partial class Fc2 { }\n",

@@ -33,7 +33,7 @@ public sealed class NamingTests
     }
 
     [Fact]
-    public async Task CaseTwinsInOneNamespaceGetHintNamesUniqueIgnoringCase()
+    public async Task Case_twins_in_one_namespace_get_hint_names_unique_ignoring_case()
     {
         string[] hints = await AssertCompilesCleanlyAsync($"using LeNet;\nnamespace Demo;\n{Net("CaseNet")}\n{Net("CASENET")}\n{Net("Other")}\n");
 
@@ -42,7 +42,7 @@ public sealed class NamingTests
     }
 
     [Fact]
-    public async Task ANamespaceAndAContainerThatDifferOnlyInCaseGetDistinctHintNames()
+    public async Task A_namespace_and_a_container_that_differ_only_in_case_get_distinct_hint_names()
     {
         string[] hints = await AssertCompilesCleanlyAsync(
             $"using LeNet;\nnamespace A.b {{\n{Net("C")}\n}}\nnamespace A {{\ninternal partial class B {{\n{Net("C")}\n}}\n}}\n");
@@ -56,7 +56,7 @@ public sealed class NamingTests
     [InlineData("namespace Demo;", "@var", "Demo.var.LeNet.g.cs")]
     [InlineData("namespace @global.@int;", "@partial", "global.int.partial.LeNet.g.cs")]
     [InlineData("", "@static", "static.LeNet.g.cs")]
-    public async Task KeywordNamesKeepTheirAtSignInCodeAndLoseItInTheHintName(string ns, string typeName, string hint)
+    public async Task Keyword_names_keep_their_at_sign_in_code_and_lose_it_in_the_hint_name(string ns, string typeName, string hint)
     {
         string[] hints = await AssertCompilesCleanlyAsync($"using LeNet;\n{ns}\n{Net(typeName)}\n");
 
@@ -70,7 +70,7 @@ public sealed class NamingTests
     [InlineData("Net\u200D", "Demo.Net.LeNet.g.cs")] // a formatting character (zero-width joiner) is not part of the name
     [InlineData("A\u203FB", "Demo.A_B.LeNet.g.cs")] // and a connecting character other than '_'
     [InlineData("\\u0041Escaped", "Demo.AEscaped.LeNet.g.cs")] // a Unicode escape names the plain letter
-    public async Task UnicodeNamesCompileWithAValidHintName(string typeName, string hint)
+    public async Task Unicode_names_compile_with_a_valid_hint_name(string typeName, string hint)
     {
         string[] hints = await AssertCompilesCleanlyAsync($"using LeNet;\nnamespace Demo;\n{Net(typeName)}\n");
 
@@ -78,7 +78,7 @@ public sealed class NamingTests
     }
 
     [Fact]
-    public async Task NamesThatSanitiseAlikeStillGetDistinctHintNames()
+    public async Task Names_that_sanitise_alike_still_get_distinct_hint_names()
     {
         // Both become Demo.A_B: they are twins like case twins, ranked by their exact names.
         string[] hints = await AssertCompilesCleanlyAsync($"using LeNet;\nnamespace Demo;\n{Net("A_B")}\n{Net("A\u203FB")}\n");
@@ -88,7 +88,7 @@ public sealed class NamingTests
     }
 
     [Fact]
-    public async Task NestedKeywordNamedTypesCompile()
+    public async Task Nested_keyword_named_types_compile()
     {
         string[] hints = await AssertCompilesCleanlyAsync($$"""
             using LeNet;
@@ -113,13 +113,13 @@ public sealed class NamingTests
     [InlineData("LeNet")] // the runtime's namespace, written global:: in the surface
     [InlineData("System")]
     [InlineData("Conv2")] // a layer class name this network does not have
-    public async Task NetworksNamedLikePrivateHelpersCompile(string typeName)
+    public async Task Networks_named_like_private_helpers_compile(string typeName)
     {
         await AssertCompilesCleanlyAsync($"using LeNet;\nnamespace Demo;\n{Net(typeName)}\n");
     }
 
     [Fact]
-    public async Task ANetworkWithErrorsNamedDeclarationErrorHasOnlyItsDiagnostic()
+    public async Task A_network_with_errors_named_declaration_error_has_only_its_diagnostic()
     {
         GeneratorRun run = TestCompiler.Generate($"using LeNet;\nnamespace Demo;\n{Net("DeclarationError", "[Conv(0, 3)][Dense(3)]")}\n");
         ImmutableArray<Diagnostic> diagnostics = await TestCompiler.AllDiagnosticsAsync(run);
@@ -128,7 +128,7 @@ public sealed class NamingTests
     }
 
     [Fact]
-    public async Task EveryNetworkOfAProjectWithHostileNamesIsGenerated()
+    public async Task Every_network_of_a_project_with_hostile_names_is_generated()
     {
         // Before: the case twins made AddSource throw, Roslyn reported CS8785 and dropped every file, Plain's too.
         string[] hints = await AssertCompilesCleanlyAsync(
@@ -140,7 +140,7 @@ public sealed class NamingTests
     }
 
     [Fact]
-    public void HintNamesStayUniqueForManyRandomTwins()
+    public void Hint_names_stay_unique_for_many_random_twins()
     {
         // Many spellings of one name ignoring case, plus sanitised look-alikes: every hint name distinct ignoring case.
         var random = new Random(1234);
@@ -163,7 +163,7 @@ public sealed class NamingTests
     [InlineData(32768, 32768, 1)] // workspace 2^30 floats: training needs 2^31
     [InlineData(46340, 46340, 1)] // workspace 2,147,395,600 floats, just under 2^31
     [InlineData(40000, 40000, 1)]
-    public async Task TrainingWorkspacesPastIntRangeAreLenet017NotAnOverflowInGeneratedCode(int height, int width, int filters)
+    public async Task Training_workspaces_past_int_range_are_LENET017_not_an_overflow_in_generated_code(int height, int width, int filters)
     {
         string source = $"using LeNet;\nnamespace Demo;\n[Network][Input({height}, {width})][Conv({filters}, 1)] public partial class Big {{ }}\n";
         GeneratorRun run = TestCompiler.Generate(source);
@@ -175,7 +175,7 @@ public sealed class NamingTests
     }
 
     [Fact]
-    public async Task AWorkspaceJustUnderHalfOfIntRangeStillCompiles()
+    public async Task A_workspace_just_under_half_of_int_range_still_compiles()
     {
         // 32767^2 = 1,073,676,289 floats: twice that is 2,147,352,578, inside int range.
         GeneratorRun run = TestCompiler.Generate("using LeNet;\nnamespace Demo;\n[Network][Input(32767, 32767)][Conv(1, 1)] public partial class Big { }\n");
