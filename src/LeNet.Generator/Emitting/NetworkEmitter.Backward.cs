@@ -37,6 +37,8 @@ internal static partial class NetworkEmitter
     {
         w.Line("private static readonly global::LeNet.LayerInfo[] s_layers =");
         w.Line("{");
+        // What each layer reads, before flattening: a dense layer's own InC is its flattened input length.
+        (int inC, int inH, int inW) = (chain.InC, chain.InH, chain.InW);
         foreach (LayerShape layer in chain.Layers)
         {
             int kernelArea = layer.Kernel * layer.Kernel;
@@ -48,7 +50,12 @@ internal static partial class NetworkEmitter
             };
             w.Line($"    new global::LeNet.LayerInfo(\"{layer.Name}\", global::LeNet.LayerType.{layer.Kind}, global::LeNet.Activation.{layer.Activation}, " +
                 $"{SourceWriter.Int(layer.WeightOffset)}, {SourceWriter.Int(layer.WeightLength)}, {SourceWriter.Int(layer.BiasOffset)}, {SourceWriter.Int(layer.BiasLength)}, " +
-                $"{SourceWriter.Int(fanIn)}, {SourceWriter.Int(fanOut)}, {SourceWriter.Int(layer.OutputLength)}),");
+                $"{SourceWriter.Int(fanIn)}, {SourceWriter.Int(fanOut)}, {SourceWriter.Int(layer.OutputLength)})");
+            bool windowed = layer.Kind != LayerKind.Dense;
+            w.Line($"    {{ Input = new global::LeNet.ActivationShape({SourceWriter.Int(inC)}, {SourceWriter.Int(inH)}, {SourceWriter.Int(inW)}), " +
+                $"Output = new global::LeNet.ActivationShape({SourceWriter.Int(layer.OutC)}, {SourceWriter.Int(layer.OutH)}, {SourceWriter.Int(layer.OutW)}), " +
+                $"Kernel = {SourceWriter.Int(windowed ? layer.Kernel : 0)}, Stride = {SourceWriter.Int(windowed ? layer.Stride : 0)}, Padding = {SourceWriter.Int(layer.Padding)} }},");
+            (inC, inH, inW) = (layer.OutC, layer.OutH, layer.OutW);
         }
 
         w.Line("};");
