@@ -115,6 +115,28 @@ public class PackageConsumerTests
 
         string output = DotnetCli.Dotnet(consumer, StepTimeout, environment, Path.Combine("bin", "Release", "net10.0", "Consumer.dll"));
         CheckOutput(output);
+
+        // The package README's example, as a user would paste it, builds and runs the same way.
+        string readme = Path.Combine(temp.Path, "Readme");
+        Directory.CreateDirectory(readme);
+        File.Copy(Path.Combine(consumer, "nuget.config"), Path.Combine(readme, "nuget.config"));
+        File.WriteAllText(Path.Combine(readme, "Readme.csproj"), ConsumerProject);
+        File.WriteAllText(Path.Combine(readme, "Program.cs"), PackageReadmeExample(package));
+        DotnetCli.Dotnet(readme, StepTimeout, environment, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+        string readmeOutput = DotnetCli.Dotnet(readme, StepTimeout, environment, Path.Combine("bin", "Release", "net10.0", "Readme.dll"));
+        Assert.Contains("Total", readmeOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>The first C# block of the README inside the package.</summary>
+    private static string PackageReadmeExample(string package)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        using var reader = new StreamReader(zip.GetEntry("README.md")!.Open());
+        string text = reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
+        int start = text.IndexOf("```csharp\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "The package README has no C# example.");
+        start += "```csharp\n".Length;
+        return text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
     }
 
     /// <summary>lib holds the runtime only, analyzers/dotnet/cs the generator only; README, MIT licence, tags, description.</summary>
