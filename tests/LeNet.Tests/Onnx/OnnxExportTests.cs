@@ -25,6 +25,33 @@ public class OnnxExportTests
         OnnxCaseRunner.Run(typeof(OnnxExportTests), nameof(GeometryMatchesReference), NetworkCases.Get(name));
 
     [Fact]
+    public void A_network_ending_in_a_pool_exports_its_flat_output()
+    {
+        var network = new SpatialOutputNet();
+        var random = new Random(13);
+        for (int i = 0; i < network.Parameters.Length; i++)
+        {
+            network.Parameters[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        float[] batch = new float[2 * SpatialOutputNet.InputLength];
+        for (int i = 0; i < batch.Length; i++)
+        {
+            batch[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        float[] onnx = OnnxRuntimeOracle.Run(Export(network), batch, 2, [2, 8, 10]);
+
+        Assert.Equal(2 * 3 * 4 * 5, onnx.Length);
+        float[] output = new float[SpatialOutputNet.OutputLength];
+        for (int b = 0; b < 2; b++)
+        {
+            network.Forward(batch.AsSpan(b * SpatialOutputNet.InputLength, SpatialOutputNet.InputLength), output);
+            Tolerance.AssertClose($"image {b}", output, ReferenceNetwork.ToDouble(onnx.AsSpan(b * output.Length, output.Length)));
+        }
+    }
+
+    [Fact]
     public void Export_refuses_null_arguments()
     {
         Assert.Throws<ArgumentNullException>(() => OnnxExporter.Export(new LeNet5(), null!));
