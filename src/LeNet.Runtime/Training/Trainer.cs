@@ -244,6 +244,15 @@ public sealed class Trainer<TNet>
         CompletedEpochs = data.Epoch;
     }
 
+    /// <summary>
+    /// TNet.ClassOf as a delegate made once: called straight from the shared generic code of the shard loop, the
+    /// static abstract member allocated on every call while tiering ran the loop's on-stack-replaced version
+    /// (EpochAllocationTests caught it).
+    /// </summary>
+    private static readonly ClassOfOutput s_classOf = TNet.ClassOf;
+
+    private delegate int ClassOfOutput(ReadOnlySpan<float> output);
+
     private void Validate(Dataset data)
     {
         if (data.InputLength != TNet.InputLength)
@@ -256,7 +265,7 @@ public sealed class Trainer<TNet>
             throw new ArgumentException("Expected at least one training example, got an empty data set.", nameof(data));
         }
 
-        int classes = TNet.Loss == LossKind.BinaryCrossEntropy ? 2 : TNet.OutputLength;
+        int classes = TNet.ClassCount;
         ReadOnlySpan<int> labels = data.Labels;
         for (int i = 0; i < labels.Length; i++)
         {
@@ -284,7 +293,7 @@ public sealed class Trainer<TNet>
             int index = _order[i];
             int label = data.Label(index);
             loss += Network.Backward(data.Input(index), label, gradients, workspace);
-            if (Evaluator.Predicted<TNet>(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
+            if (s_classOf(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
             {
                 correct++;
             }
@@ -362,8 +371,10 @@ public static class Evaluator
             {
                 network.Forward(data.Input(i), output, workspace);
                 int label = data.Label(i);
-                losses[shard] += LossOf<TNet>(output, label);
-                if (Predicted<TNet>(output) == label)
+                losses[shard] += TNet.LossOf(output, label);
+
+                // A non-finite output has class -1, which no label matches: it counts as wrong, never as class 0.
+                if (TNet.ClassOf(output) == label)
                 {
                     correct[shard]++;
                 }
@@ -380,16 +391,4 @@ public static class Evaluator
 
         return data.Count == 0 ? new Evaluation(0, 0, 0) : new Evaluation((double)right / data.Count, loss / data.Count, data.Count);
     }
-
-    internal static int Predicted<TNet>(ReadOnlySpan<float> output)
-        where TNet : class, INetwork<TNet> =>
-        TNet.Loss == LossKind.BinaryCrossEntropy ? (output[0] >= 0.5f ? 1 : 0) : TensorPrimitives.IndexOfMax(output);
-
-    private static double LossOf<TNet>(ReadOnlySpan<float> output, int label)
-        where TNet : class, INetwork<TNet> => TNet.Loss switch
-        {
-            LossKind.CrossEntropy when (uint)label < (uint)output.Length => Kernels.NegativeLog(output[label]),
-            LossKind.BinaryCrossEntropy => Kernels.NegativeLog(label == 1 ? output[0] : 1f - output[0]),
-            _ => double.NaN,
-        };
 }
