@@ -72,10 +72,19 @@ internal sealed record WeightsFile(
         for (int i = 0; i < count; i++)
         {
             bits[i] = ReadInt32(bytes, HeaderLength + (4 * i));
+
+            // Exponent all ones: NaN or infinity, which no saved network holds (saving refuses them).
+            if ((bits[i] & 0x7F800000) == 0x7F800000)
+            {
+                return Bad(WeightsFileProblem.Header, "finite parameters", $"parameter {Int(i)} is {((bits[i] & 0x007FFFFF) != 0 ? "NaN" : "infinite")}");
+            }
         }
 
         return new WeightsFile(WeightsFileProblem.None, "", "", fingerprint, count, new EquatableArray<int>(bits));
     }
+
+    /// <summary>A file that could not be read at all.</summary>
+    public static WeightsFile Unreadable(string reason) => Bad(WeightsFileProblem.Header, "a readable file", reason);
 
     public static string Hex(ulong value) => "0x" + value.ToString("X16", CultureInfo.InvariantCulture);
 
