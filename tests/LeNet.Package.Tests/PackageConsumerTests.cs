@@ -6,6 +6,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Xml.Linq;
 using Xunit;
+using Xunit.Sdk;
 
 namespace LeNet.Package.Tests;
 
@@ -51,8 +52,33 @@ public class PackageConsumerTests
         Console.WriteLine("Output " + string.Join(" ", Array.ConvertAll(output, v => v.ToString("R", CultureInfo.InvariantCulture))));
         Console.WriteLine($"Predict {network.Predict(input)}");
         Console.WriteLine($"OnnxBytes {onnx.Length}");
+        Console.WriteLine($"Fingerprint {ConsumerNet.Fingerprint:X16}");
 
         [Network]
+        [Input(height: 6, width: 8, channels: 2)]
+        [Conv(filters: 3, kernel: 3, padding: 1, Activation = Activation.Tanh)]
+        [AvgPool(size: 2)]
+        [Dense(4, Activation = Activation.Softmax)]
+        public partial class ConsumerNet { }
+        """;
+
+    /// <summary>The same network with its weights baked in from consumer.weights: it must compute the same output.</summary>
+    private const string BakedProgram = """
+        using System;
+        using System.Globalization;
+        using LeNet;
+
+        float[] input = new float[ConsumerNet.InputLength];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = (((i * 5) % 11) - 5) / 10f;
+        }
+
+        float[] output = new float[ConsumerNet.OutputLength];
+        ConsumerNet.CreateTrained().Forward(input, output);
+        Console.WriteLine("Output " + string.Join(" ", Array.ConvertAll(output, v => v.ToString("R", CultureInfo.InvariantCulture))));
+
+        [Network(Weights = "consumer.weights")]
         [Input(height: 6, width: 8, channels: 2)]
         [Conv(filters: 3, kernel: 3, padding: 1, Activation = Activation.Tanh)]
         [AvgPool(size: 2)]
@@ -125,6 +151,49 @@ public class PackageConsumerTests
         DotnetCli.Dotnet(readme, StepTimeout, environment, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
         string readmeOutput = DotnetCli.Dotnet(readme, StepTimeout, environment, Path.Combine("bin", "Release", "net10.0", "Readme.dll"));
         Assert.Contains("Total", readmeOutput, StringComparison.Ordinal);
+
+        // Weights baked in from the package: the same parameters compiled in give the same output, bit for bit; a file
+        // of another architecture fails the build with LENET022 on the Weights argument.
+        ulong fingerprint = ulong.Parse(OutputValue(output, "Fingerprint"), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        float[] parameters = Enumerable.Range(0, 205).Select(i => (((i * 7) % 13) - 6) / 20f).ToArray();
+        string baked = Path.Combine(temp.Path, "Baked");
+        Directory.CreateDirectory(baked);
+        File.Copy(Path.Combine(consumer, "nuget.config"), Path.Combine(baked, "nuget.config"));
+        File.WriteAllText(Path.Combine(baked, "Baked.csproj"), ConsumerProject.Replace("</Project>",
+            "  <ItemGroup>\n    <AdditionalFiles Include=\"consumer.weights\" />\n  </ItemGroup>\n</Project>", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(baked, "Program.cs"), BakedProgram);
+        File.WriteAllBytes(Path.Combine(baked, "consumer.weights"), WeightsFile(fingerprint, parameters));
+        DotnetCli.Dotnet(baked, StepTimeout, environment, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+        string bakedOutput = DotnetCli.Dotnet(baked, StepTimeout, environment, Path.Combine("bin", "Release", "net10.0", "Baked.dll"));
+        Assert.Equal(OutputValue(output, "Output"), OutputValue(bakedOutput, "Output"));
+
+        File.WriteAllBytes(Path.Combine(baked, "consumer.weights"), WeightsFile(fingerprint ^ 1, parameters));
+        XunitException failed = Assert.Throws<XunitException>(() =>
+            DotnetCli.Dotnet(baked, StepTimeout, environment, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false"));
+        int line = BakedProgram.Split('\n').ToList().FindIndex(l => l.Contains("Weights = ", StringComparison.Ordinal)) + 1;
+        Assert.Contains($"Program.cs({line},10): error LENET022: ConsumerNet: 'consumer.weights' holds weights of architecture 0x{fingerprint ^ 1:X16}; " +
+            $"ConsumerNet is architecture 0x{fingerprint:X16}", failed.Message, StringComparison.Ordinal);
+    }
+
+    private static string OutputValue(string output, string key) =>
+        output.Split('\n', StringSplitOptions.TrimEntries).Single(l => l.StartsWith(key + " ", StringComparison.Ordinal))[(key.Length + 1)..];
+
+    /// <summary>A weights file as SaveWeights writes it (docs/weights-format.md), written here independently.</summary>
+    private static byte[] WeightsFile(ulong fingerprint, float[] parameters)
+    {
+        byte[] bytes = new byte[24 + (4 * parameters.Length) + 8];
+        "LENETWTS"u8.CopyTo(bytes);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(12), fingerprint);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(20), parameters.Length);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(24 + (4 * i)), parameters[i]);
+        }
+
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8),
+            System.IO.Hashing.XxHash64.HashToUInt64(bytes.AsSpan(0, bytes.Length - 8)));
+        return bytes;
     }
 
     /// <summary>The first C# block of the README inside the package.</summary>
