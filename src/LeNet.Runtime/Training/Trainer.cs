@@ -21,6 +21,8 @@ public sealed class Trainer<TNet>
     private readonly double[] _workerLoss;
     private readonly int[] _workerCorrect;
     private readonly float[] _batchGradient;
+    private readonly double[] _workerBatchLoss;
+    private readonly float[] _parametersBeforeUpdate;
     private int[] _order = [];
     private Dataset? _data;
     private int _batchStart;
@@ -52,6 +54,8 @@ public sealed class Trainer<TNet>
         _workerLoss = new double[workers];
         _workerCorrect = new int[workers];
         _batchGradient = new float[TNet.ParameterCount];
+        _workerBatchLoss = new double[workers];
+        _parametersBeforeUpdate = new float[TNet.ParameterCount];
     }
 
     /// <summary>The network being trained.</summary>
@@ -68,12 +72,21 @@ public sealed class Trainer<TNet>
 
     /// <summary>Trains one epoch over <paramref name="data"/> in an order shuffled from the seed and the epoch number.</summary>
     /// <exception cref="ArgumentException">The data's input length or labels do not fit the network.</exception>
+    /// <exception cref="InvalidOperationException">The schedule gives this epoch a factor that is not positive and finite.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// A batch's loss or gradient, or the parameters after its update, are not finite. Nothing of that batch is kept.
+    /// </exception>
     public EpochReport TrainEpoch(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(data);
         int epoch = CompletedEpochs;
-        float learningRate = Optimizer.LearningRate * (Options.Schedule?.Invoke(epoch) ?? 1f);
+        if (epoch >= Checkpoint.MaxEpoch)
+        {
+            throw new InvalidOperationException($"Expected at most {Checkpoint.MaxEpoch} epochs, the most a checkpoint records; {epoch} are done.");
+        }
+
+        float learningRate = LearningRateOf(epoch);
         if (_order.Length != data.Count)
         {
             _order = new int[data.Count];
@@ -154,7 +167,7 @@ public sealed class Trainer<TNet>
                     break;
                 }
 
-                ApplyBatch(_batchCount, learningRate);
+                ApplyBatch(_batchCount, learningRate, epoch + 1, (batchStart / Options.BatchSize) + 1);
             }
         }
         finally
@@ -223,12 +236,15 @@ public sealed class Trainer<TNet>
     /// file of another architecture or optimizer, truncated or corrupted, is refused and changes nothing.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint of this network and optimizer.</exception>
-    public void LoadCheckpoint(string path)
+    public void LoadCheckpoint(string path) => Restore(Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount), path);
+
+    /// <summary>Applies a checkpoint that <see cref="Checkpoint"/> has validated; refuses one of another optimizer before changing anything.</summary>
+    internal void Restore(CheckpointData data, string path)
     {
-        CheckpointData data = Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount);
         if (data.OptimizerName.Length > 0 && !string.Equals(data.OptimizerName, Optimizer.Name, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"Checkpoint '{path}' was written by the {data.OptimizerName} optimizer; this trainer uses {Optimizer.Name}.");
+            throw new InvalidDataException($"Checkpoint '{path}' was written by the {data.OptimizerName} optimizer; this trainer uses {Optimizer.Name}. "
+                + "To start from its parameters alone, load them with network.LoadWeights(path) before creating the trainer.");
         }
 
         try
@@ -300,12 +316,46 @@ public sealed class Trainer<TNet>
         }
 
         _workerLoss[worker] += loss;
+        _workerBatchLoss[worker] = loss;
         _workerCorrect[worker] += correct;
     }
 
-    /// <summary>Sums the workers' gradients in worker order, averages over the batch, adds weight decay and steps.</summary>
-    private void ApplyBatch(int batchCount, float learningRate)
+    /// <summary>The optimizer's rate scaled by the schedule for <paramref name="epoch"/> (0-based); refuses a factor that cannot train.</summary>
+    private float LearningRateOf(int epoch)
     {
+        if (Options.Schedule is null)
+        {
+            return Optimizer.LearningRate;
+        }
+
+        float factor = Options.Schedule(epoch);
+        float rate = Optimizer.LearningRate * factor;
+        if (!(factor > 0) || !float.IsFinite(factor) || !float.IsFinite(rate))
+        {
+            throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The learning-rate schedule returned {factor} for epoch {epoch + 1} (learning rate {rate}); expected a positive factor giving a finite rate."));
+        }
+
+        return rate;
+    }
+
+    /// <summary>
+    /// Sums the workers' gradients in worker order, averages over the batch, adds weight decay and steps. A non-finite
+    /// loss or gradient stops before the step; parameters made non-finite by the step are put back as they were.
+    /// </summary>
+    private void ApplyBatch(int batchCount, float learningRate, int epoch, int batch)
+    {
+        double batchLoss = 0;
+        foreach (double loss in _workerBatchLoss)
+        {
+            batchLoss += loss;
+        }
+
+        if (!double.IsFinite(batchLoss))
+        {
+            throw new TrainingDivergedException(epoch, batch, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the batch's mean loss is {batchLoss / batchCount}"));
+        }
+
         Span<float> sum = _batchGradient;
         _gradients[0].CopyTo(sum);
         for (int t = 1; t < _gradients.Length; t++)
@@ -324,7 +374,21 @@ public sealed class Trainer<TNet>
             }
         }
 
+        int bad = Checkpoint.IndexOfNonFinite(sum);
+        if (bad >= 0)
+        {
+            throw new TrainingDivergedException(epoch, batch, $"the gradient of parameter {bad} is {sum[bad]}");
+        }
+
+        parameters.CopyTo(_parametersBeforeUpdate);
         Optimizer.Update(parameters, sum, learningRate);
+        bad = Checkpoint.IndexOfNonFinite(parameters);
+        if (bad >= 0)
+        {
+            float value = parameters[bad];
+            _parametersBeforeUpdate.CopyTo(parameters);
+            throw new TrainingDivergedException(epoch, batch, $"the update made parameter {bad} {value} (the optimizer's step and state include this update)");
+        }
     }
 
     /// <summary>Fisher–Yates with System.Random seeded from (seed, epoch): the same on every machine and every resume.</summary>
@@ -359,7 +423,7 @@ public static class Evaluator
             throw new ArgumentException($"Expected inputs of {TNet.InputLength} floats for {typeof(TNet).Name}, got {data.InputLength}.", nameof(data));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        TrainingOptions.CheckThreads(threads, nameof(threads));
         var losses = new double[threads];
         var correct = new int[threads];
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, shard =>
