@@ -76,7 +76,20 @@ public sealed class Trainer<TNet>
     /// <exception cref="TrainingDivergedException">
     /// A batch's loss or gradient, or the parameters after its update, are not finite. Nothing of that batch is kept.
     /// </exception>
-    public EpochReport TrainEpoch(Dataset data)
+    public EpochReport TrainEpoch(Dataset data) => TrainEpoch(data, null, CancellationToken.None);
+
+    /// <summary>
+    /// Trains one epoch, calling <paramref name="batchCompleted"/> on this thread after each mini-batch's update, and
+    /// stopping after the current batch once <paramref name="cancellationToken"/> is cancelled. A stopped epoch is not
+    /// counted in <see cref="CompletedEpochs"/>; the parameters keep the updates of the batches that ran.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data's input length or labels do not fit the network.</exception>
+    /// <exception cref="InvalidOperationException">The schedule gives this epoch a factor that is not positive and finite.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// A batch's loss or gradient, or the parameters after its update, are not finite. Nothing of that batch is kept.
+    /// </exception>
+    /// <exception cref="OperationCanceledException">Cancellation was requested; raised after the current batch.</exception>
+    public EpochReport TrainEpoch(Dataset data, Action<BatchProgress>? batchCompleted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(data);
@@ -104,6 +117,7 @@ public sealed class Trainer<TNet>
         using var done = new Barrier(workers);
         Exception? failure = null;
         bool stopping = false;
+        bool stoppedEarly = false;
         var threads = new Thread[workers - 1];
         for (int t = 1; t < workers; t++)
         {
@@ -168,6 +182,16 @@ public sealed class Trainer<TNet>
                 }
 
                 ApplyBatch(_batchCount, learningRate, epoch + 1, (batchStart / Options.BatchSize) + 1);
+                if (batchCompleted is not null)
+                {
+                    batchCompleted(new BatchProgress(epoch + 1, batchStart + _batchCount, data.Count, RunningLoss() / (batchStart + _batchCount)));
+                }
+
+                if (cancellationToken.IsCancellationRequested && batchStart + _batchCount < data.Count)
+                {
+                    stoppedEarly = true;
+                    break;
+                }
             }
         }
         finally
@@ -191,6 +215,11 @@ public sealed class Trainer<TNet>
             throw new InvalidOperationException($"Training failed in epoch {epoch + 1}: {failure.Message}", failure);
         }
 
+        if (stoppedEarly)
+        {
+            throw new OperationCanceledException($"Training stopped in epoch {epoch + 1} after {_batchStart + _batchCount} of {data.Count} examples.", cancellationToken);
+        }
+
         clock.Stop();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         double loss = 0;
@@ -208,6 +237,17 @@ public sealed class Trainer<TNet>
             ImagesPerSecond = data.Count / seconds,
             AllocatedBytes = allocated,
         };
+    }
+
+    private double RunningLoss()
+    {
+        double loss = 0;
+        foreach (double workerLoss in _workerLoss)
+        {
+            loss += workerLoss;
+        }
+
+        return loss;
     }
 
     /// <summary>Accuracy and mean loss of the network on <paramref name="data"/>, on all the trainer's threads.</summary>
