@@ -23,8 +23,8 @@ public sealed class Trainer<TNet>
     private readonly float[] _batchGradient;
     private int[] _order = [];
     private Dataset? _data;
-    private int _batchStart;
-    private int _batchCount;
+    private float _learningRate;
+    private Exception? _failure;
 
     /// <summary>Creates a trainer; the network's parameters are used as they are (see <see cref="Initializer"/>).</summary>
     public Trainer(TNet network, Optimizer optimizer, TrainingOptions? options = null)
@@ -87,36 +87,21 @@ public sealed class Trainer<TNet>
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         int workers = Options.Threads;
-        using var start = new Barrier(workers);
-        using var done = new Barrier(workers);
-        Exception? failure = null;
-        bool stopping = false;
+        _learningRate = learningRate;
+        _failure = null;
+        Optimizer.PrepareState(TNet.ParameterCount);
+        foreach (float[] gradients in _gradients)
+        {
+            // Workers clear their slices after each batch; this covers an epoch that an exception cut short.
+            Array.Clear(gradients);
+        }
+
+        using var barrier = new Barrier(workers);
         var threads = new Thread[workers - 1];
         for (int t = 1; t < workers; t++)
         {
             int worker = t;
-            threads[t - 1] = new Thread(() =>
-            {
-                while (true)
-                {
-                    start.SignalAndWait();
-                    if (Volatile.Read(ref stopping))
-                    {
-                        return;
-                    }
-
-                    try
-                    {
-                        RunShard(worker);
-                    }
-                    catch (Exception error)
-                    {
-                        Interlocked.CompareExchange(ref failure, error, null);
-                    }
-
-                    done.SignalAndWait();
-                }
-            })
+            threads[t - 1] = new Thread(() => RunWorker(worker, barrier))
             {
                 IsBackground = true,
                 Name = $"LeNet trainer {worker}",
@@ -126,45 +111,10 @@ public sealed class Trainer<TNet>
 
         try
         {
-            for (int batchStart = 0; batchStart < data.Count; batchStart += Options.BatchSize)
-            {
-                _batchStart = batchStart;
-                _batchCount = Math.Min(Options.BatchSize, data.Count - batchStart);
-                if (workers > 1)
-                {
-                    start.SignalAndWait();
-                }
-
-                try
-                {
-                    RunShard(0);
-                }
-                catch (Exception error)
-                {
-                    Interlocked.CompareExchange(ref failure, error, null);
-                }
-
-                if (workers > 1)
-                {
-                    done.SignalAndWait();
-                }
-
-                if (failure is not null)
-                {
-                    break;
-                }
-
-                ApplyBatch(_batchCount, learningRate);
-            }
+            RunWorker(0, barrier);
         }
         finally
         {
-            Volatile.Write(ref stopping, true);
-            if (workers > 1)
-            {
-                start.SignalAndWait();
-            }
-
             foreach (Thread thread in threads)
             {
                 thread.Join();
@@ -173,6 +123,7 @@ public sealed class Trainer<TNet>
             _data = null;
         }
 
+        Exception? failure = _failure;
         if (failure is not null)
         {
             throw new InvalidOperationException($"Training failed in epoch {epoch + 1}: {failure.Message}", failure);
@@ -267,16 +218,73 @@ public sealed class Trainer<TNet>
         }
     }
 
-    /// <summary>Back-propagates worker <paramref name="worker"/>'s contiguous share of the current batch.</summary>
-    private void RunShard(int worker)
+    /// <summary>
+    /// One worker's epoch. Every worker walks the same batches; per batch it back-propagates its contiguous share of the
+    /// examples, then (after a barrier) sums one slice of the parameters' gradients over all workers in worker order and
+    /// steps the optimizer on that slice, then waits for the others (a second barrier) before the next batch reads the
+    /// parameters. A failure is recorded before a barrier and read after it, so all workers stop at the same point.
+    /// </summary>
+    private void RunWorker(int worker, Barrier barrier)
+    {
+        int count = _data!.Count;
+        for (int batchStart = 0; batchStart < count; batchStart += Options.BatchSize)
+        {
+            int batchCount = Math.Min(Options.BatchSize, count - batchStart);
+            try
+            {
+                RunShard(worker, batchStart, batchCount);
+            }
+            catch (Exception error)
+            {
+                Interlocked.CompareExchange(ref _failure, error, null);
+            }
+
+            if (Options.Threads > 1)
+            {
+                barrier.SignalAndWait();
+            }
+
+            if (Volatile.Read(ref _failure) is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                ApplySlice(worker, batchCount);
+            }
+            catch (Exception error)
+            {
+                Interlocked.CompareExchange(ref _failure, error, null);
+            }
+
+            if (Options.Threads > 1)
+            {
+                barrier.SignalAndWait();
+            }
+
+            if (Volatile.Read(ref _failure) is not null)
+            {
+                return;
+            }
+
+            if (worker == 0)
+            {
+                // The others read the step count again only after the next batch's first barrier.
+                Optimizer.CompleteUpdate();
+            }
+        }
+    }
+
+    /// <summary>Back-propagates worker <paramref name="worker"/>'s contiguous share of a batch into its cleared gradient buffer.</summary>
+    private void RunShard(int worker, int batchStart, int batchCount)
     {
         Dataset data = _data!;
         int workers = Options.Threads;
-        int from = _batchStart + (int)((long)_batchCount * worker / workers);
-        int to = _batchStart + (int)((long)_batchCount * (worker + 1) / workers);
+        int from = batchStart + (int)((long)batchCount * worker / workers);
+        int to = batchStart + (int)((long)batchCount * (worker + 1) / workers);
         float[] gradients = _gradients[worker];
         float[] workspace = _workspaces[worker];
-        Array.Clear(gradients);
         double loss = 0;
         int correct = 0;
         for (int i = from; i < to; i++)
@@ -294,28 +302,51 @@ public sealed class Trainer<TNet>
         _workerCorrect[worker] += correct;
     }
 
-    /// <summary>Sums the workers' gradients in worker order, averages over the batch, adds weight decay and steps.</summary>
-    private void ApplyBatch(int batchCount, float learningRate)
+    /// <summary>
+    /// Worker <paramref name="worker"/>'s slice of the update: sums the workers' gradients in worker order, averages over
+    /// the batch, adds weight decay, steps the optimizer, and clears the slice of every worker's buffer for the next
+    /// batch. Each element goes through the same operations as in one serial pass, so the bits do not depend on the slicing.
+    /// </summary>
+    private void ApplySlice(int worker, int batchCount)
     {
-        Span<float> sum = _batchGradient;
-        _gradients[0].CopyTo(sum);
-        for (int t = 1; t < _gradients.Length; t++)
+        int workers = Options.Threads;
+        // Slices start on 64-byte boundaries, so two workers never write the same cache line.
+        int from = (int)((long)TNet.ParameterCount * worker / workers) & ~15;
+        int to = worker == workers - 1 ? TNet.ParameterCount : (int)((long)TNet.ParameterCount * (worker + 1) / workers) & ~15;
+        if (to <= from)
         {
-            TensorPrimitives.Add(sum, _gradients[t], sum);
+            return;
+        }
+
+        Span<float> sum = _batchGradient.AsSpan(from, to - from);
+        _gradients[0].AsSpan(from, to - from).CopyTo(sum);
+        for (int t = 1; t < workers; t++)
+        {
+            TensorPrimitives.Add(sum, _gradients[t].AsSpan(from, to - from), sum);
+        }
+
+        for (int t = 0; t < workers; t++)
+        {
+            _gradients[t].AsSpan(from, to - from).Clear();
         }
 
         TensorPrimitives.Multiply(sum, 1f / batchCount, sum);
-        Span<float> parameters = Network.Parameters;
+        Span<float> parameters = Network.Parameters.Slice(from, to - from);
         if (Options.WeightDecay > 0)
         {
             foreach (LayerInfo layer in TNet.Layers)
             {
-                Span<float> weightGradient = sum.Slice(layer.WeightOffset, layer.WeightLength);
-                TensorPrimitives.MultiplyAdd(parameters.Slice(layer.WeightOffset, layer.WeightLength), Options.WeightDecay, weightGradient, weightGradient);
+                // The part of this layer's weights that falls in [from, to).
+                int start = Math.Max(layer.WeightOffset, from), end = Math.Min(layer.WeightOffset + layer.WeightLength, to);
+                if (start < end)
+                {
+                    Span<float> weightGradient = sum.Slice(start - from, end - start);
+                    TensorPrimitives.MultiplyAdd(parameters.Slice(start - from, end - start), Options.WeightDecay, weightGradient, weightGradient);
+                }
             }
         }
 
-        Optimizer.Update(parameters, sum, learningRate);
+        Optimizer.UpdateRange(parameters, sum, _learningRate, from);
     }
 
     /// <summary>Fisher–Yates with System.Random seeded from (seed, epoch): the same on every machine and every resume.</summary>
