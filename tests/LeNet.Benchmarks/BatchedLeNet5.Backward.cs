@@ -195,9 +195,9 @@ internal sealed partial class BatchedLeNet5
         ref float xs = ref MemoryMarshal.GetReference(x);
         ref float dxs = ref MemoryMarshal.GetReference(dx);
         int j = 0;
-        for (; j <= inputs - 4; j += 4)
+        for (; j <= inputs - 8; j += 8)
         {
-            Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+            Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
             for (int o = 0; o < outputs; o++)
             {
                 Vector512<float> d = Vector512.LoadUnsafe(ref dzs, (nuint)(o * Lanes));
@@ -206,12 +206,20 @@ internal sealed partial class BatchedLeNet5
                 s1 = Vector512.FusedMultiplyAdd(d, Vector512.Create(Unsafe.Add(ref wo, 1)), s1);
                 s2 = Vector512.FusedMultiplyAdd(d, Vector512.Create(Unsafe.Add(ref wo, 2)), s2);
                 s3 = Vector512.FusedMultiplyAdd(d, Vector512.Create(Unsafe.Add(ref wo, 3)), s3);
+                s4 = Vector512.FusedMultiplyAdd(d, Vector512.Create(Unsafe.Add(ref wo, 4)), s4);
+                s5 = Vector512.FusedMultiplyAdd(d, Vector512.Create(Unsafe.Add(ref wo, 5)), s5);
+                s6 = Vector512.FusedMultiplyAdd(d, Vector512.Create(Unsafe.Add(ref wo, 6)), s6);
+                s7 = Vector512.FusedMultiplyAdd(d, Vector512.Create(Unsafe.Add(ref wo, 7)), s7);
             }
 
             StoreMasked(s0, ref xs, ref dxs, j, maskByInput);
             StoreMasked(s1, ref xs, ref dxs, j + 1, maskByInput);
             StoreMasked(s2, ref xs, ref dxs, j + 2, maskByInput);
             StoreMasked(s3, ref xs, ref dxs, j + 3, maskByInput);
+            StoreMasked(s4, ref xs, ref dxs, j + 4, maskByInput);
+            StoreMasked(s5, ref xs, ref dxs, j + 5, maskByInput);
+            StoreMasked(s6, ref xs, ref dxs, j + 6, maskByInput);
+            StoreMasked(s7, ref xs, ref dxs, j + 7, maskByInput);
         }
 
         for (; j < inputs; j++)
