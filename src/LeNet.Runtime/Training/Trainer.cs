@@ -10,7 +10,8 @@ namespace LeNet.Training;
 /// <summary>
 /// Mini-batch training of any generated network on the mean loss J = (1/m) Σ L over each batch. Data-parallel: each
 /// worker thread back-propagates its share of the batch into its own gradient buffer with its own workspace, and the
-/// buffers are summed in worker order, so the same seed and thread count give bit-identical parameters.
+/// buffers are summed in worker order, so the same seed and thread count give bit-identical parameters. A network
+/// that implements <see cref="IBatchBackward"/> back-propagates each worker's share in one batched call.
 /// </summary>
 /// <typeparam name="TNet">The generated network type.</typeparam>
 public sealed class Trainer<TNet>
@@ -21,6 +22,9 @@ public sealed class Trainer<TNet>
     private readonly double[] _workerLoss;
     private readonly int[] _workerCorrect;
     private readonly float[] _batchGradient;
+    private readonly IBatchBackward? _batched;
+    private readonly float[][] _shardInputs, _shardOutputs;
+    private readonly int[][] _shardLabels;
     private int[] _order = [];
     private Dataset? _data;
     private float _learningRate;
@@ -47,6 +51,20 @@ public sealed class Trainer<TNet>
         {
             _gradients[i] = new float[TNet.ParameterCount];
             _workspaces[i] = new float[TNet.TrainingWorkspaceLength];
+        }
+
+        // A network with a batched kernel gets each worker's share gathered into contiguous buffers instead.
+        _batched = network as IBatchBackward;
+        int share = (Options.BatchSize + workers - 1) / workers;
+        _shardInputs = new float[_batched is null ? 0 : workers][];
+        _shardOutputs = new float[_shardInputs.Length][];
+        _shardLabels = new int[_shardInputs.Length][];
+        for (int i = 0; i < _shardInputs.Length; i++)
+        {
+            _shardInputs[i] = new float[share * TNet.InputLength];
+            _shardOutputs[i] = new float[share * TNet.OutputLength];
+            _shardLabels[i] = new int[share];
+            _workspaces[i] = new float[Math.Max(TNet.TrainingWorkspaceLength, _batched!.BatchTrainingWorkspaceLength(share))];
         }
 
         _workerLoss = new double[workers];
@@ -287,6 +305,33 @@ public sealed class Trainer<TNet>
         float[] workspace = _workspaces[worker];
         double loss = 0;
         int correct = 0;
+        if (_batched is not null)
+        {
+            int count = to - from;
+            Span<float> inputs = _shardInputs[worker].AsSpan(0, count * TNet.InputLength);
+            Span<int> labels = _shardLabels[worker].AsSpan(0, count);
+            Span<float> outputs = _shardOutputs[worker].AsSpan(0, count * TNet.OutputLength);
+            for (int i = 0; i < count; i++)
+            {
+                int index = _order[from + i];
+                data.Input(index).CopyTo(inputs.Slice(i * TNet.InputLength, TNet.InputLength));
+                labels[i] = data.Label(index);
+            }
+
+            loss = _batched.BackwardBatch(inputs, labels, gradients, outputs, workspace);
+            for (int i = 0; i < count; i++)
+            {
+                if (Evaluator.Predicted<TNet>(outputs.Slice(i * TNet.OutputLength, TNet.OutputLength)) == labels[i])
+                {
+                    correct++;
+                }
+            }
+
+            _workerLoss[worker] += loss;
+            _workerCorrect[worker] += correct;
+            return;
+        }
+
         for (int i = from; i < to; i++)
         {
             int index = _order[i];
