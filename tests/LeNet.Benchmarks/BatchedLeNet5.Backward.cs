@@ -24,7 +24,11 @@ internal sealed partial class BatchedLeNet5
     /// Runs the images through the network with <paramref name="parameters"/> and adds the gradient of the summed
     /// cross-entropy loss into <paramref name="gradients"/>; returns the summed loss.
     /// </summary>
-    public float Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients, Span<float> workspace)
+    public float Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients, Span<float> workspace) =>
+        Backward(parameters, inputs, labels, gradients, Span<float>.Empty, workspace);
+
+    /// <summary>As above, also writing each image's probabilities into <paramref name="outputs"/> unless it is empty.</summary>
+    public float Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients, Span<float> outputs, Span<float> workspace)
     {
         int count = labels.Length;
         if (inputs.Length != count * InputLength || gradients.Length != _parameters.Length || parameters.Length != _parameters.Length)
@@ -51,13 +55,13 @@ internal sealed partial class BatchedLeNet5
         for (int start = 0; start < count; start += Lanes)
         {
             int n = Math.Min(Lanes, count - start);
-            loss += BackwardBlock(parameters, inputs.Slice(start * InputLength, n * InputLength), labels.Slice(start, n), gradients, layout, n);
+            loss += BackwardBlock(parameters, inputs.Slice(start * InputLength, n * InputLength), labels.Slice(start, n), gradients, outputs.IsEmpty ? outputs : outputs.Slice(start * F5, n * F5), layout, n);
         }
 
         return loss;
     }
 
-    private float BackwardBlock(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients, TrainingLayout s, int n)
+    private float BackwardBlock(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients, Span<float> outputs, TrainingLayout s, int n)
     {
         int inLength = InputLength;
         if (n < Lanes)
@@ -94,6 +98,11 @@ internal sealed partial class BatchedLeNet5
             }
 
             Kernels.Softmax(row);
+            if (!outputs.IsEmpty)
+            {
+                row.CopyTo(outputs.Slice(image * F5, F5));
+            }
+
             int label = labels[image];
             loss += Kernels.NegativeLog(row[label]);
             row[label] -= 1f;
