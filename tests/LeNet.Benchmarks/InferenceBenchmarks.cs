@@ -1,5 +1,5 @@
 using System;
-using System.Threading.Tasks;
+using System.Linq;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -8,26 +8,60 @@ using BenchmarkDotNet.Running;
 namespace LeNet.Benchmarks;
 
 /// <summary>
-/// LeNet-5 inference side by side with ONNX Runtime (the baseline row) on the same weights and inputs, in one run:
-/// <see cref="Images"/> = 1 is the single-image call, 256 a batch; <see cref="Threads"/> is ours and ONNX Runtime's
-/// intra-op thread count. Ours: the generated per-image Forward in a loop, and the hand-written batched prototype
-/// (16 images per Vector512 block). Setup refuses to time anything whose outputs disagree.
+/// One image through LeNet-5 on one thread, side by side with ONNX Runtime (the baseline row, one intra-op thread) on
+/// the same weights and input: the generated Forward and the hand-written AVX-512 single-image prototype. Setup
+/// refuses to time anything whose outputs disagree with ONNX Runtime's.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Config))]
-public class InferenceBenchmarks
+[Config(typeof(InferenceConfig))]
+public class SingleImageBenchmarks
 {
-    private float[] _inputs = [], _outputs = [], _onnxOutputs = [];
-    private float[] _workspace0 = [], _workspace1 = [];
-    private Func<int, int, int> _forwardRange = null!;
-    private BatchedLeNet5 _batched = null!;
-    private OnnxRuntimeRunner _onnx = null!;
-    private int _inputLength;
+    private InferenceFixture _fixture = null!;
+    private SingleImageLeNet5 _single = null!;
 
     [Params(1, 3)]
     public int Channels { get; set; }
 
-    [Params(1, 256)]
+    [GlobalSetup]
+    public void Setup()
+    {
+        _fixture = new InferenceFixture(Channels, images: 1, threads: 1);
+        _single = new SingleImageLeNet5(Channels, _fixture.Parameters);
+        _fixture.Check("the generated Forward", () => Generated());
+        _fixture.Check("the single-image prototype", () => Single());
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _fixture.Dispose();
+
+    [Benchmark(Baseline = true, Description = "ONNX Runtime (IOBinding)")]
+    public void OnnxRuntime() => _fixture.Onnx.Run();
+
+    [Benchmark(Description = "Generated Forward")]
+    public void Generated() => _fixture.Forward(_fixture.Inputs, _fixture.Outputs);
+
+    [Benchmark(Description = "Single-image prototype")]
+    public void Single() => _single.Forward(_fixture.Inputs, _fixture.Outputs);
+}
+
+/// <summary>
+/// A batch of 256 images, side by side with ONNX Runtime (the baseline row) on 1 and 2 threads (ours and ONNX
+/// Runtime's intra-op threads): ForwardBatch (today the generated per-image Forward on each thread) and the
+/// hand-written batched prototype (16 images per Vector512 block, whole blocks per thread).
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(InferenceConfig))]
+public class BatchInferenceBenchmarks
+{
+    private InferenceFixture _fixture = null!;
+    private BatchedLeNet5 _batched = null!;
+    private float[] _workspace = [];
+    private ThreadLocalWorkspaces _workspaces = null!;
+
+    [Params(1, 3)]
+    public int Channels { get; set; }
+
+    [Params(256)]
     public int Images { get; set; }
 
     [Params(1, 2)]
@@ -36,115 +70,129 @@ public class InferenceBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var random = new Random(42);
-        var parameters = new float[NaiveLeNet5.ParameterCount(Channels)];
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            parameters[i] = (float)((random.NextDouble() * 2 - 1) * 0.1);
-        }
-
-        _inputLength = Channels * 32 * 32;
-        _inputs = new float[Images * _inputLength];
-        for (int i = 0; i < _inputs.Length; i++)
-        {
-            _inputs[i] = (float)random.NextDouble();
-        }
-
-        _outputs = new float[Images * 10];
-        _onnxOutputs = new float[Images * 10];
-        _forwardRange = Channels == 1 ? ForwardRange<LeNet5Window>(parameters) : ForwardRange<LeNet5RgbWindow>(parameters);
-        _batched = new BatchedLeNet5(Channels, parameters);
-        _workspace0 = new float[_batched.WorkspaceLength];
-        _workspace1 = new float[_batched.WorkspaceLength];
-        _onnx = new OnnxRuntimeRunner(OnnxLeNet5Writer.Write(Channels, parameters), Threads, _inputs, _onnxOutputs, Images, Channels);
-
-        _onnx.Run();
-        float[] expected = (float[])_onnxOutputs.Clone();
-        Check("ONNX Runtime against the generated Forward", expected, () => Generated(), 1e-5f);
-        Check("the batched prototype against the generated Forward", expected, () => Batched(), 1e-5f);
+        _fixture = new InferenceFixture(Channels, Images, Threads);
+        _batched = new BatchedLeNet5(Channels, _fixture.Parameters);
+        _workspace = new float[_batched.WorkspaceLength];
+        _workspaces = new ThreadLocalWorkspaces(_batched);
+        _fixture.Check("ForwardBatch", () => Generated());
+        _fixture.Check("the batched prototype", () => Batched());
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _onnx.Dispose();
+    public void Cleanup() => _fixture.Dispose();
 
     [Benchmark(Baseline = true, Description = "ONNX Runtime (IOBinding)")]
-    public void OnnxRuntime() => _onnx.Run();
+    public void OnnxRuntime() => _fixture.Onnx.Run();
 
-    [Benchmark(Description = "Generated Forward per image")]
-    public void Generated()
-    {
-        if (Threads == 1 || Images == 1)
-        {
-            _forwardRange(0, Images);
-        }
-        else
-        {
-            int half = Images / 2;
-            Parallel.Invoke(() => _forwardRange(0, half), () => _forwardRange(half, Images));
-        }
-    }
+    [Benchmark(Description = "ForwardBatch (per-image Forward)")]
+    public void Generated() => _fixture.ForwardBatch(_fixture.Inputs, _fixture.Outputs, Threads);
 
     [Benchmark(Description = "Batched prototype")]
     public void Batched()
     {
-        if (Threads == 1 || Images <= BatchedLeNet5.Lanes)
+        if (Threads == 1)
         {
-            _batched.Forward(_inputs, _outputs, _workspace0);
+            _batched.Forward(_fixture.Inputs, _fixture.Outputs, _workspace);
         }
         else
         {
-            // Whole blocks per thread.
-            int half = (Images / 2 + BatchedLeNet5.Lanes - 1) / BatchedLeNet5.Lanes * BatchedLeNet5.Lanes;
-            Parallel.Invoke(
-                () => _batched.Forward(_inputs.AsSpan(0, half * _inputLength), _outputs.AsSpan(0, half * 10), _workspace0),
-                () => _batched.Forward(_inputs.AsSpan(half * _inputLength), _outputs.AsSpan(half * 10), _workspace1));
+            BatchRunner.Run(_fixture.Inputs, _batched.InputLength, _fixture.Outputs, 10, Threads, BatchedLeNet5.Lanes, _workspaces, ThreadLocalWorkspaces.Kernel);
         }
     }
 
-    private Func<int, int, int> ForwardRange<T>(ReadOnlySpan<float> parameters)
-        where T : INetwork<T>
+    /// <summary>One prototype workspace per thread, for the threaded rows.</summary>
+    private sealed class ThreadLocalWorkspaces(BatchedLeNet5 batched)
+    {
+        public static readonly BatchRunner.ImageRange<ThreadLocalWorkspaces> Kernel = (state, inputs, outputs) =>
+            state.Batched.Forward(inputs, outputs, state._workspace.Value!);
+
+        private readonly System.Threading.ThreadLocal<float[]> _workspace = new(() => new float[batched.WorkspaceLength]);
+
+        public BatchedLeNet5 Batched => batched;
+    }
+}
+
+/// <summary>Same random weights and inputs for every row, ONNX Runtime bound to the same arrays, and the generated network.</summary>
+internal sealed class InferenceFixture : IDisposable
+{
+    private readonly float[] _onnxOutputs;
+    private readonly Action<float[], float[]> _forward;
+    private readonly Action<float[], float[], int> _forwardBatch;
+
+    public InferenceFixture(int channels, int images, int threads)
+    {
+        var random = new Random(42);
+        Parameters = new float[NaiveLeNet5.ParameterCount(channels)];
+        for (int i = 0; i < Parameters.Length; i++)
+        {
+            Parameters[i] = (float)((random.NextDouble() * 2 - 1) * 0.1);
+        }
+
+        Inputs = new float[images * channels * 32 * 32];
+        for (int i = 0; i < Inputs.Length; i++)
+        {
+            Inputs[i] = (float)random.NextDouble();
+        }
+
+        Outputs = new float[images * 10];
+        _onnxOutputs = new float[images * 10];
+        (_forward, _forwardBatch) = channels == 1 ? Bind<LeNet5Window>(Parameters) : Bind<LeNet5RgbWindow>(Parameters);
+        Onnx = new OnnxRuntimeRunner(OnnxLeNet5Writer.Write(channels, Parameters), threads, Inputs, _onnxOutputs, images, channels);
+        Onnx.Run();
+    }
+
+    public float[] Parameters { get; }
+
+    public float[] Inputs { get; }
+
+    public float[] Outputs { get; }
+
+    public OnnxRuntimeRunner Onnx { get; }
+
+    public void Forward(float[] input, float[] output) => _forward(input, output);
+
+    public void ForwardBatch(float[] inputs, float[] outputs, int threads) => _forwardBatch(inputs, outputs, threads);
+
+    /// <summary>Runs <paramref name="run"/> and throws unless every output is within 1e-5 of ONNX Runtime's.</summary>
+    public void Check(string what, Action run)
+    {
+        Array.Fill(Outputs, float.NaN);
+        run();
+        for (int i = 0; i < Outputs.Length; i++)
+        {
+            if (!(MathF.Abs(_onnxOutputs[i] - Outputs[i]) <= 1e-5f))
+            {
+                throw new InvalidOperationException($"{what}: output {i} is {Outputs[i]}, ONNX Runtime gives {_onnxOutputs[i]}.");
+            }
+        }
+    }
+
+    public void Dispose() => Onnx.Dispose();
+
+    private static (Action<float[], float[]>, Action<float[], float[], int>) Bind<T>(ReadOnlySpan<float> parameters)
+        where T : class, INetwork<T>
     {
         T network = T.Create();
         parameters.CopyTo(network.Parameters);
-        return (from, to) =>
-        {
-            for (int i = from; i < to; i++)
-            {
-                network.Forward(_inputs.AsSpan(i * _inputLength, _inputLength), _outputs.AsSpan(i * 10, 10));
-            }
-
-            return to - from;
-        };
+        return ((input, output) => network.Forward(input, output), (inputs, outputs, threads) => network.ForwardBatch(inputs, outputs, threads));
     }
+}
 
-    private void Check(string what, float[] expected, Action run, float tolerance)
+/// <summary>Columns for the inference tables: median, images/s, GFLOP/s and % of the peak of the cores used.</summary>
+internal sealed class InferenceConfig : ManualConfig
+{
+    public InferenceConfig()
     {
-        Array.Clear(_outputs);
-        run();
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (MathF.Abs(expected[i] - _outputs[i]) > tolerance)
-            {
-                throw new InvalidOperationException($"{what}: output {i} is {_outputs[i]}, ONNX Runtime gives {expected[i]}.");
-            }
-        }
+        AddColumn(
+            StatisticColumn.Median,
+            ThroughputColumn.ImagesPerSecond(ImagesOf),
+            new GflopsColumn(best: false, FlopsOf),
+            ThroughputColumn.PercentOfPeak(FlopsOf, ThreadsOf));
     }
 
-    private sealed class Config : ManualConfig
-    {
-        public Config()
-        {
-            AddColumn(
-                StatisticColumn.Median,
-                ThroughputColumn.ImagesPerSecond(ImagesOf),
-                new GflopsColumn(best: false, FlopsOf),
-                ThroughputColumn.PercentOfPeak(FlopsOf, ThreadsOf));
-        }
+    private static int ImagesOf(BenchmarkCase c) => c.Parameters.Items.Any(p => p.Name == "Images") ? (int)c.Parameters["Images"] : 1;
 
-        private static int ImagesOf(BenchmarkCase c) => (int)c.Parameters["Images"];
+    private static int ThreadsOf(BenchmarkCase c) => c.Parameters.Items.Any(p => p.Name == "Threads") ? (int)c.Parameters["Threads"] : 1;
 
-        private static int ThreadsOf(BenchmarkCase c) => ImagesOf(c) == 1 ? 1 : (int)c.Parameters["Threads"];
-
-        private static long FlopsOf(BenchmarkCase c) => ForwardBenchmarks.Flops((int)c.Parameters["Channels"]) * ImagesOf(c);
-    }
+    private static long FlopsOf(BenchmarkCase c) => ForwardBenchmarks.Flops((int)c.Parameters["Channels"]) * ImagesOf(c);
 }
