@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Numerics.Tensors;
 using System.Threading;
@@ -25,6 +26,10 @@ public sealed class Trainer<TNet>
     private readonly IBatchBackward? _batched;
     private readonly float[][] _shardInputs, _shardOutputs;
     private readonly int[][] _shardLabels;
+    private readonly double[] _workerBatchLoss;
+    private readonly float[] _parametersBeforeUpdate;
+    private readonly int[] _workerBadIndex;
+    private readonly float[] _workerBadValue;
     private int[] _order = [];
     private Dataset? _data;
     private float _learningRate;
@@ -70,6 +75,10 @@ public sealed class Trainer<TNet>
         _workerLoss = new double[workers];
         _workerCorrect = new int[workers];
         _batchGradient = new float[TNet.ParameterCount];
+        _workerBatchLoss = new double[workers];
+        _parametersBeforeUpdate = new float[TNet.ParameterCount];
+        _workerBadIndex = new int[workers];
+        _workerBadValue = new float[workers];
     }
 
     /// <summary>The network being trained.</summary>
@@ -86,12 +95,21 @@ public sealed class Trainer<TNet>
 
     /// <summary>Trains one epoch over <paramref name="data"/> in an order shuffled from the seed and the epoch number.</summary>
     /// <exception cref="ArgumentException">The data's input length or labels do not fit the network.</exception>
+    /// <exception cref="InvalidOperationException">The schedule gives this epoch a factor that is not positive and finite.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// A batch's loss or gradient, or the parameters after its update, are not finite. Nothing of that batch is kept.
+    /// </exception>
     public EpochReport TrainEpoch(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(data);
         int epoch = CompletedEpochs;
-        float learningRate = Optimizer.LearningRate * (Options.Schedule?.Invoke(epoch) ?? 1f);
+        if (epoch >= Checkpoint.MaxEpoch)
+        {
+            throw new InvalidOperationException($"Expected at most {Checkpoint.MaxEpoch} epochs, the most a checkpoint records; {epoch} are done.");
+        }
+
+        float learningRate = LearningRateOf(epoch);
         if (_order.Length != data.Count)
         {
             _order = new int[data.Count];
@@ -119,7 +137,7 @@ public sealed class Trainer<TNet>
         for (int t = 1; t < workers; t++)
         {
             int worker = t;
-            threads[t - 1] = new Thread(() => RunWorker(worker, barrier))
+            threads[t - 1] = new Thread(() => RunWorker(worker, epoch, barrier))
             {
                 IsBackground = true,
                 Name = $"LeNet trainer {worker}",
@@ -129,7 +147,7 @@ public sealed class Trainer<TNet>
 
         try
         {
-            RunWorker(0, barrier);
+            RunWorker(0, epoch, barrier);
         }
         finally
         {
@@ -142,6 +160,11 @@ public sealed class Trainer<TNet>
         }
 
         Exception? failure = _failure;
+        if (failure is TrainingDivergedException diverged)
+        {
+            throw diverged;
+        }
+
         if (failure is not null)
         {
             throw new InvalidOperationException($"Training failed in epoch {epoch + 1}: {failure.Message}", failure);
@@ -192,12 +215,15 @@ public sealed class Trainer<TNet>
     /// file of another architecture or optimizer, truncated or corrupted, is refused and changes nothing.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint of this network and optimizer.</exception>
-    public void LoadCheckpoint(string path)
+    public void LoadCheckpoint(string path) => Restore(Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount), path);
+
+    /// <summary>Applies a checkpoint that <see cref="Checkpoint"/> has validated; refuses one of another optimizer before changing anything.</summary>
+    internal void Restore(CheckpointData data, string path)
     {
-        CheckpointData data = Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount);
         if (data.OptimizerName.Length > 0 && !string.Equals(data.OptimizerName, Optimizer.Name, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"Checkpoint '{path}' was written by the {data.OptimizerName} optimizer; this trainer uses {Optimizer.Name}.");
+            throw new InvalidDataException($"Checkpoint '{path}' was written by the {data.OptimizerName} optimizer; this trainer uses {Optimizer.Name}. "
+                + "To start from its parameters alone, load them with network.LoadWeights(path) before creating the trainer.");
         }
 
         try
@@ -213,6 +239,15 @@ public sealed class Trainer<TNet>
         CompletedEpochs = data.Epoch;
     }
 
+    /// <summary>
+    /// TNet.ClassOf as a delegate made once: called straight from the shared generic code of the shard loop, the
+    /// static abstract member allocated on every call while tiering ran the loop's on-stack-replaced version
+    /// (EpochAllocationTests caught it).
+    /// </summary>
+    private static readonly ClassOfOutput s_classOf = TNet.ClassOf;
+
+    private delegate int ClassOfOutput(ReadOnlySpan<float> output);
+
     private void Validate(Dataset data)
     {
         if (data.InputLength != TNet.InputLength)
@@ -225,7 +260,7 @@ public sealed class Trainer<TNet>
             throw new ArgumentException("Expected at least one training example, got an empty data set.", nameof(data));
         }
 
-        int classes = TNet.Loss == LossKind.BinaryCrossEntropy ? 2 : TNet.OutputLength;
+        int classes = TNet.ClassCount;
         ReadOnlySpan<int> labels = data.Labels;
         for (int i = 0; i < labels.Length; i++)
         {
@@ -238,50 +273,49 @@ public sealed class Trainer<TNet>
 
     /// <summary>
     /// One worker's epoch. Every worker walks the same batches; per batch it back-propagates its contiguous share of the
-    /// examples, then (after a barrier) sums one slice of the parameters' gradients over all workers in worker order and
-    /// steps the optimizer on that slice, then waits for the others (a second barrier) before the next batch reads the
-    /// parameters. A failure is recorded before a barrier and read after it, so all workers stop at the same point.
+    /// examples; after a barrier it sums one slice of the parameters' gradients over all workers in worker order and
+    /// checks it; after a second barrier (so that a non-finite gradient anywhere keeps the whole step from happening) it
+    /// steps the optimizer on its slice; a third barrier lets the next batch read the parameters. A failure is recorded
+    /// before a barrier and read after it, and the divergence checks read only what every worker sees, so all workers
+    /// stop at the same point.
     /// </summary>
-    private void RunWorker(int worker, Barrier barrier)
+    private void RunWorker(int worker, int epoch, Barrier barrier)
     {
         int count = _data!.Count;
         for (int batchStart = 0; batchStart < count; batchStart += Options.BatchSize)
         {
             int batchCount = Math.Min(Options.BatchSize, count - batchStart);
-            try
-            {
-                RunShard(worker, batchStart, batchCount);
-            }
-            catch (Exception error)
-            {
-                Interlocked.CompareExchange(ref _failure, error, null);
-            }
-
-            if (Options.Threads > 1)
-            {
-                barrier.SignalAndWait();
-            }
-
-            if (Volatile.Read(ref _failure) is not null)
+            int batch = (batchStart / Options.BatchSize) + 1;
+            if (!Run(Phase.Shard, worker, batchStart, batchCount, barrier))
             {
                 return;
             }
 
-            try
+            double batchLoss = 0;
+            foreach (double loss in _workerBatchLoss)
             {
-                ApplySlice(worker, batchCount);
-            }
-            catch (Exception error)
-            {
-                Interlocked.CompareExchange(ref _failure, error, null);
+                batchLoss += loss;
             }
 
-            if (Options.Threads > 1)
+            if (!double.IsFinite(batchLoss))
             {
-                barrier.SignalAndWait();
+                Diverged(worker, epoch, batch, string.Create(CultureInfo.InvariantCulture, $"the batch's mean loss is {batchLoss / batchCount}"));
+                return;
             }
 
-            if (Volatile.Read(ref _failure) is not null)
+            if (!Run(Phase.Sum, worker, batchStart, batchCount, barrier))
+            {
+                return;
+            }
+
+            int bad = FirstBadIndex();
+            if (bad >= 0)
+            {
+                Diverged(worker, epoch, batch, $"the gradient of parameter {bad} is {_batchGradient[bad]}");
+                return;
+            }
+
+            if (!Run(Phase.Step, worker, batchStart, batchCount, barrier))
             {
                 return;
             }
@@ -291,7 +325,90 @@ public sealed class Trainer<TNet>
                 // The others read the step count again only after the next batch's first barrier.
                 Optimizer.CompleteUpdate();
             }
+
+            bad = FirstBadIndex();
+            if (bad >= 0)
+            {
+                // The value as the step left it, recorded by the worker that owns it (which may already have restored it).
+                float value = _workerBadValue[Array.IndexOf(_workerBadIndex, bad)];
+                (int from, int to) = SliceOf(worker);
+                _parametersBeforeUpdate.AsSpan(from, to - from).CopyTo(Network.Parameters.Slice(from, to - from));
+                Diverged(worker, epoch, batch, $"the update made parameter {bad} {value} (the optimizer's step and state include this update)");
+                return;
+            }
         }
+    }
+
+    /// <summary>The three phases of a batch.</summary>
+    private enum Phase
+    {
+        Shard,
+        Sum,
+        Step,
+    }
+
+    /// <summary>Runs one phase (no delegate: nothing is allocated per batch), records its exception, waits for the other workers; false when some worker failed.</summary>
+    private bool Run(Phase phase, int worker, int batchStart, int batchCount, Barrier barrier)
+    {
+        try
+        {
+            switch (phase)
+            {
+                case Phase.Shard:
+                    RunShard(worker, batchStart, batchCount);
+                    break;
+                case Phase.Sum:
+                    SumSlice(worker, batchCount);
+                    break;
+                default:
+                    StepSlice(worker);
+                    break;
+            }
+        }
+        catch (Exception error)
+        {
+            Interlocked.CompareExchange(ref _failure, error, null);
+        }
+
+        if (Options.Threads > 1)
+        {
+            barrier.SignalAndWait();
+        }
+
+        return Volatile.Read(ref _failure) is null;
+    }
+
+    /// <summary>Worker 0 records the divergence; every worker has seen the same facts and stops too.</summary>
+    private void Diverged(int worker, int epoch, int batch, string what)
+    {
+        if (worker == 0)
+        {
+            Interlocked.CompareExchange(ref _failure, new TrainingDivergedException(epoch + 1, batch, what), null);
+        }
+    }
+
+    /// <summary>The lowest index any worker reported as non-finite in the last phase, or -1.</summary>
+    private int FirstBadIndex()
+    {
+        int first = -1;
+        foreach (int bad in _workerBadIndex)
+        {
+            if (bad >= 0 && (first < 0 || bad < first))
+            {
+                first = bad;
+            }
+        }
+
+        return first;
+    }
+
+    /// <summary>Worker <paramref name="worker"/>'s slice of the parameters; slices start on 64-byte boundaries, so two workers never share a cache line.</summary>
+    private (int From, int To) SliceOf(int worker)
+    {
+        int workers = Options.Threads;
+        int from = (int)((long)TNet.ParameterCount * worker / workers) & ~15;
+        int to = worker == workers - 1 ? TNet.ParameterCount : (int)((long)TNet.ParameterCount * (worker + 1) / workers) & ~15;
+        return (from, Math.Max(from, to));
     }
 
     /// <summary>Back-propagates worker <paramref name="worker"/>'s contiguous share of a batch into its cleared gradient buffer.</summary>
@@ -321,13 +438,14 @@ public sealed class Trainer<TNet>
             loss = _batched.BackwardBatch(inputs, labels, gradients, outputs, workspace);
             for (int i = 0; i < count; i++)
             {
-                if (Evaluator.Predicted<TNet>(outputs.Slice(i * TNet.OutputLength, TNet.OutputLength)) == labels[i])
+                if (s_classOf(outputs.Slice(i * TNet.OutputLength, TNet.OutputLength)) == labels[i])
                 {
                     correct++;
                 }
             }
 
             _workerLoss[worker] += loss;
+            _workerBatchLoss[worker] = loss;
             _workerCorrect[worker] += correct;
             return;
         }
@@ -337,40 +455,58 @@ public sealed class Trainer<TNet>
             int index = _order[i];
             int label = data.Label(index);
             loss += Network.Backward(data.Input(index), label, gradients, workspace);
-            if (Evaluator.Predicted<TNet>(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
+            if (s_classOf(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
             {
                 correct++;
             }
         }
 
         _workerLoss[worker] += loss;
+        _workerBatchLoss[worker] = loss;
         _workerCorrect[worker] += correct;
     }
 
-    /// <summary>
-    /// Worker <paramref name="worker"/>'s slice of the update: sums the workers' gradients in worker order, averages over
-    /// the batch, adds weight decay, steps the optimizer, and clears the slice of every worker's buffer for the next
-    /// batch. Each element goes through the same operations as in one serial pass, so the bits do not depend on the slicing.
-    /// </summary>
-    private void ApplySlice(int worker, int batchCount)
+    /// <summary>The optimizer's rate scaled by the schedule for <paramref name="epoch"/> (0-based); refuses a factor that cannot train.</summary>
+    private float LearningRateOf(int epoch)
     {
-        int workers = Options.Threads;
-        // Slices start on 64-byte boundaries, so two workers never write the same cache line.
-        int from = (int)((long)TNet.ParameterCount * worker / workers) & ~15;
-        int to = worker == workers - 1 ? TNet.ParameterCount : (int)((long)TNet.ParameterCount * (worker + 1) / workers) & ~15;
-        if (to <= from)
+        if (Options.Schedule is null)
+        {
+            return Optimizer.LearningRate;
+        }
+
+        float factor = Options.Schedule(epoch);
+        float rate = Optimizer.LearningRate * factor;
+        if (!(factor > 0) || !float.IsFinite(factor) || !float.IsFinite(rate))
+        {
+            throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The learning-rate schedule returned {factor} for epoch {epoch + 1} (learning rate {rate}); expected a positive factor giving a finite rate."));
+        }
+
+        return rate;
+    }
+
+    /// <summary>
+    /// Worker <paramref name="worker"/>'s slice of the gradient: sums the workers' buffers in worker order, clears them
+    /// for the next batch, averages over the batch, adds weight decay, and reports the first non-finite value. Each
+    /// element goes through the same operations as in one serial pass, so the bits do not depend on the slicing.
+    /// </summary>
+    private void SumSlice(int worker, int batchCount)
+    {
+        (int from, int to) = SliceOf(worker);
+        _workerBadIndex[worker] = -1;
+        if (to == from)
         {
             return;
         }
 
         Span<float> sum = _batchGradient.AsSpan(from, to - from);
         _gradients[0].AsSpan(from, to - from).CopyTo(sum);
-        for (int t = 1; t < workers; t++)
+        for (int t = 1; t < _gradients.Length; t++)
         {
             TensorPrimitives.Add(sum, _gradients[t].AsSpan(from, to - from), sum);
         }
 
-        for (int t = 0; t < workers; t++)
+        for (int t = 0; t < _gradients.Length; t++)
         {
             _gradients[t].AsSpan(from, to - from).Clear();
         }
@@ -391,7 +527,29 @@ public sealed class Trainer<TNet>
             }
         }
 
-        Optimizer.UpdateRange(parameters, sum, _learningRate, from);
+        int bad = Checkpoint.IndexOfNonFinite(sum);
+        _workerBadIndex[worker] = bad < 0 ? -1 : from + bad;
+    }
+
+    /// <summary>
+    /// Worker <paramref name="worker"/>'s slice of the optimizer step, keeping the parameters as they were so a step
+    /// that makes one non-finite can be undone; reports the first non-finite parameter.
+    /// </summary>
+    private void StepSlice(int worker)
+    {
+        (int from, int to) = SliceOf(worker);
+        _workerBadIndex[worker] = -1;
+        if (to == from)
+        {
+            return;
+        }
+
+        Span<float> parameters = Network.Parameters.Slice(from, to - from);
+        parameters.CopyTo(_parametersBeforeUpdate.AsSpan(from, to - from));
+        Optimizer.UpdateRange(parameters, _batchGradient.AsSpan(from, to - from), _learningRate, from);
+        int bad = Checkpoint.IndexOfNonFinite(parameters);
+        _workerBadIndex[worker] = bad < 0 ? -1 : from + bad;
+        _workerBadValue[worker] = bad < 0 ? 0 : parameters[bad];
     }
 
     /// <summary>Fisher–Yates with System.Random seeded from (seed, epoch): the same on every machine and every resume.</summary>
@@ -426,7 +584,7 @@ public static class Evaluator
             throw new ArgumentException($"Expected inputs of {TNet.InputLength} floats for {typeof(TNet).Name}, got {data.InputLength}.", nameof(data));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        TrainingOptions.CheckThreads(threads, nameof(threads));
         var losses = new double[threads];
         var correct = new int[threads];
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, shard =>
@@ -438,8 +596,10 @@ public static class Evaluator
             {
                 network.Forward(data.Input(i), output, workspace);
                 int label = data.Label(i);
-                losses[shard] += LossOf<TNet>(output, label);
-                if (Predicted<TNet>(output) == label)
+                losses[shard] += TNet.LossOf(output, label);
+
+                // A non-finite output has class -1, which no label matches: it counts as wrong, never as class 0.
+                if (TNet.ClassOf(output) == label)
                 {
                     correct[shard]++;
                 }
@@ -456,16 +616,4 @@ public static class Evaluator
 
         return data.Count == 0 ? new Evaluation(0, 0, 0) : new Evaluation((double)right / data.Count, loss / data.Count, data.Count);
     }
-
-    internal static int Predicted<TNet>(ReadOnlySpan<float> output)
-        where TNet : class, INetwork<TNet> =>
-        TNet.Loss == LossKind.BinaryCrossEntropy ? (output[0] >= 0.5f ? 1 : 0) : TensorPrimitives.IndexOfMax(output);
-
-    private static double LossOf<TNet>(ReadOnlySpan<float> output, int label)
-        where TNet : class, INetwork<TNet> => TNet.Loss switch
-        {
-            LossKind.CrossEntropy when (uint)label < (uint)output.Length => Kernels.NegativeLog(output[label]),
-            LossKind.BinaryCrossEntropy => Kernels.NegativeLog(label == 1 ? output[0] : 1f - output[0]),
-            _ => double.NaN,
-        };
 }

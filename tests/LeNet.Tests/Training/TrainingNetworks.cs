@@ -21,3 +21,9 @@ public partial class TinyClassifier { }
 [Dense(32, Activation = Activation.ReLU)]
 [Dense(1, Activation = Activation.Sigmoid)]
 public partial class SevenDetector { }
+
+/// <summary>One output unit with no sigmoid: no label loss, and its class is the 0.5 threshold of the raw output.</summary>
+[Network]
+[Input(height: 2, width: 2, channels: 1)]
+[Dense(1)]
+public partial class OneUnitLinear { }
