@@ -28,12 +28,18 @@ public sealed class Trainer<TNet>
     private readonly int[][] _shardLabels;
     private readonly double[] _workerBatchLoss;
     private readonly float[] _parametersBeforeUpdate;
-    private readonly int[] _workerBadIndex;
+    // Separate arrays for the two checks: a worker may already write its step's result while another still reads the
+    // gradient check's (no barrier lies between those), and sharing one array deadlocked the barrier.
+    private readonly int[] _workerBadGradient, _workerBadParameter;
     private readonly float[] _workerBadValue;
     private int[] _order = [];
     private Dataset? _data;
     private float _learningRate;
     private Exception? _failure;
+
+    // Apart from _failure: workers read _failure right after each barrier, and worker 0 records a divergence after a
+    // barrier, so sharing the field would let another worker stop before undoing its slice of the step.
+    private TrainingDivergedException? _divergence;
 
     /// <summary>Creates a trainer; the network's parameters are used as they are (see <see cref="Initializer"/>).</summary>
     public Trainer(TNet network, Optimizer optimizer, TrainingOptions? options = null)
@@ -77,7 +83,8 @@ public sealed class Trainer<TNet>
         _batchGradient = new float[TNet.ParameterCount];
         _workerBatchLoss = new double[workers];
         _parametersBeforeUpdate = new float[TNet.ParameterCount];
-        _workerBadIndex = new int[workers];
+        _workerBadGradient = new int[workers];
+        _workerBadParameter = new int[workers];
         _workerBadValue = new float[workers];
     }
 
@@ -125,6 +132,7 @@ public sealed class Trainer<TNet>
         int workers = Options.Threads;
         _learningRate = learningRate;
         _failure = null;
+        _divergence = null;
         Optimizer.PrepareState(TNet.ParameterCount);
         foreach (float[] gradients in _gradients)
         {
@@ -160,9 +168,9 @@ public sealed class Trainer<TNet>
         }
 
         Exception? failure = _failure;
-        if (failure is TrainingDivergedException diverged)
+        if (_divergence is not null)
         {
-            throw diverged;
+            throw _divergence;
         }
 
         if (failure is not null)
@@ -308,7 +316,7 @@ public sealed class Trainer<TNet>
                 return;
             }
 
-            int bad = FirstBadIndex();
+            int bad = FirstBadIndex(_workerBadGradient);
             if (bad >= 0)
             {
                 Diverged(worker, epoch, batch, $"the gradient of parameter {bad} is {_batchGradient[bad]}");
@@ -326,11 +334,11 @@ public sealed class Trainer<TNet>
                 Optimizer.CompleteUpdate();
             }
 
-            bad = FirstBadIndex();
+            bad = FirstBadIndex(_workerBadParameter);
             if (bad >= 0)
             {
                 // The value as the step left it, recorded by the worker that owns it (which may already have restored it).
-                float value = _workerBadValue[Array.IndexOf(_workerBadIndex, bad)];
+                float value = _workerBadValue[Array.IndexOf(_workerBadParameter, bad)];
                 (int from, int to) = SliceOf(worker);
                 _parametersBeforeUpdate.AsSpan(from, to - from).CopyTo(Network.Parameters.Slice(from, to - from));
                 Diverged(worker, epoch, batch, $"the update made parameter {bad} {value} (the optimizer's step and state include this update)");
@@ -383,15 +391,15 @@ public sealed class Trainer<TNet>
     {
         if (worker == 0)
         {
-            Interlocked.CompareExchange(ref _failure, new TrainingDivergedException(epoch + 1, batch, what), null);
+            _divergence = new TrainingDivergedException(epoch + 1, batch, what);
         }
     }
 
-    /// <summary>The lowest index any worker reported as non-finite in the last phase, or -1.</summary>
-    private int FirstBadIndex()
+    /// <summary>The lowest index any worker reported as non-finite, or -1.</summary>
+    private static int FirstBadIndex(int[] reports)
     {
         int first = -1;
-        foreach (int bad in _workerBadIndex)
+        foreach (int bad in reports)
         {
             if (bad >= 0 && (first < 0 || bad < first))
             {
@@ -493,7 +501,7 @@ public sealed class Trainer<TNet>
     private void SumSlice(int worker, int batchCount)
     {
         (int from, int to) = SliceOf(worker);
-        _workerBadIndex[worker] = -1;
+        _workerBadGradient[worker] = -1;
         if (to == from)
         {
             return;
@@ -528,7 +536,7 @@ public sealed class Trainer<TNet>
         }
 
         int bad = Checkpoint.IndexOfNonFinite(sum);
-        _workerBadIndex[worker] = bad < 0 ? -1 : from + bad;
+        _workerBadGradient[worker] = bad < 0 ? -1 : from + bad;
     }
 
     /// <summary>
@@ -538,7 +546,7 @@ public sealed class Trainer<TNet>
     private void StepSlice(int worker)
     {
         (int from, int to) = SliceOf(worker);
-        _workerBadIndex[worker] = -1;
+        _workerBadParameter[worker] = -1;
         if (to == from)
         {
             return;
@@ -548,7 +556,7 @@ public sealed class Trainer<TNet>
         parameters.CopyTo(_parametersBeforeUpdate.AsSpan(from, to - from));
         Optimizer.UpdateRange(parameters, _batchGradient.AsSpan(from, to - from), _learningRate, from);
         int bad = Checkpoint.IndexOfNonFinite(parameters);
-        _workerBadIndex[worker] = bad < 0 ? -1 : from + bad;
+        _workerBadParameter[worker] = bad < 0 ? -1 : from + bad;
         _workerBadValue[worker] = bad < 0 ? 0 : parameters[bad];
     }
 
