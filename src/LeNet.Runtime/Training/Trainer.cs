@@ -40,6 +40,11 @@ public sealed class Trainer<TNet>
     // Apart from _failure: workers read _failure right after each barrier, and worker 0 records a divergence after a
     // barrier, so sharing the field would let another worker stop before undoing its slice of the step.
     private TrainingDivergedException? _divergence;
+    private Action<BatchProgress>? _batchCompleted;
+    private CancellationToken _cancellation;
+    private int _stoppedAfter;
+    private bool _stopRequested;
+    private double _runningLoss;
 
     /// <summary>Creates a trainer; the network's parameters are used as they are (see <see cref="Initializer"/>).</summary>
     public Trainer(TNet network, Optimizer optimizer, TrainingOptions? options = null)
@@ -106,7 +111,20 @@ public sealed class Trainer<TNet>
     /// <exception cref="TrainingDivergedException">
     /// A batch's loss or gradient, or the parameters after its update, are not finite. Nothing of that batch is kept.
     /// </exception>
-    public EpochReport TrainEpoch(Dataset data)
+    public EpochReport TrainEpoch(Dataset data) => TrainEpoch(data, null, CancellationToken.None);
+
+    /// <summary>
+    /// Trains one epoch, calling <paramref name="batchCompleted"/> on this thread after each mini-batch's update, and
+    /// stopping after the current batch once <paramref name="cancellationToken"/> is cancelled. A stopped epoch is not
+    /// counted in <see cref="CompletedEpochs"/>; the parameters keep the updates of the batches that ran.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data's input length or labels do not fit the network.</exception>
+    /// <exception cref="InvalidOperationException">The schedule gives this epoch a factor that is not positive and finite.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// A batch's loss or gradient, or the parameters after its update, are not finite. Nothing of that batch is kept.
+    /// </exception>
+    /// <exception cref="OperationCanceledException">Cancellation was requested; raised after the current batch.</exception>
+    public EpochReport TrainEpoch(Dataset data, Action<BatchProgress>? batchCompleted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(data);
@@ -133,6 +151,10 @@ public sealed class Trainer<TNet>
         _learningRate = learningRate;
         _failure = null;
         _divergence = null;
+        _batchCompleted = batchCompleted;
+        _cancellation = cancellationToken;
+        _stoppedAfter = 0;
+        _stopRequested = false;
         Optimizer.PrepareState(TNet.ParameterCount);
         foreach (float[] gradients in _gradients)
         {
@@ -178,6 +200,11 @@ public sealed class Trainer<TNet>
             throw new InvalidOperationException($"Training failed in epoch {epoch + 1}: {failure.Message}", failure);
         }
 
+        if (_stoppedAfter > 0)
+        {
+            throw new OperationCanceledException($"Training stopped in epoch {epoch + 1} after {_stoppedAfter} of {data.Count} examples.", cancellationToken);
+        }
+
         clock.Stop();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         double loss = 0;
@@ -195,6 +222,17 @@ public sealed class Trainer<TNet>
             ImagesPerSecond = data.Count / seconds,
             AllocatedBytes = allocated,
         };
+    }
+
+    private double RunningLoss()
+    {
+        double loss = 0;
+        foreach (double workerLoss in _workerLoss)
+        {
+            loss += workerLoss;
+        }
+
+        return loss;
     }
 
     /// <summary>Accuracy and mean loss of the network on <paramref name="data"/>, on all the trainer's threads.</summary>
@@ -305,6 +343,12 @@ public sealed class Trainer<TNet>
                 batchLoss += loss;
             }
 
+            if (worker == 0)
+            {
+                // Every worker's loss so far is final here and nobody adds to it before the step's barrier.
+                _runningLoss = RunningLoss();
+            }
+
             if (!double.IsFinite(batchLoss))
             {
                 Diverged(worker, epoch, batch, string.Create(CultureInfo.InvariantCulture, $"the batch's mean loss is {batchLoss / batchCount}"));
@@ -344,6 +388,22 @@ public sealed class Trainer<TNet>
                 Diverged(worker, epoch, batch, $"the update made parameter {bad} {value} (the optimizer's step and state include this update)");
                 return;
             }
+
+            if (worker == 0 && _batchCompleted is not null)
+            {
+                _batchCompleted(new BatchProgress(epoch + 1, batchStart + batchCount, count, _runningLoss / (batchStart + batchCount)));
+            }
+
+            // Worker 0 read the token before the step's barrier, so every worker stops after the same batch.
+            if (_stopRequested)
+            {
+                if (worker == 0)
+                {
+                    _stoppedAfter = batchStart + batchCount;
+                }
+
+                return;
+            }
         }
     }
 
@@ -369,6 +429,11 @@ public sealed class Trainer<TNet>
                     SumSlice(worker, batchCount);
                     break;
                 default:
+                    if (worker == 0)
+                    {
+                        _stopRequested = _cancellation.IsCancellationRequested && batchStart + batchCount < _data!.Count;
+                    }
+
                     StepSlice(worker);
                     break;
             }

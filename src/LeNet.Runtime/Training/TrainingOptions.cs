@@ -25,7 +25,7 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// The learning rate of epoch e (0-based) is the optimizer's rate times Schedule(e); constant when null. A factor that
-    /// is not positive and finite stops <see cref="Trainer{TNet}.TrainEpoch"/> before the epoch starts.
+    /// is not positive and finite stops <see cref="Trainer{TNet}.TrainEpoch(Dataset)"/> before the epoch starts.
     /// </summary>
     public Func<int, float>? Schedule { get; init; }
 
