@@ -8,4 +8,5 @@ internal static class TrackingNames
     public const string Emittable = nameof(Emittable);
     public const string ReadWeights = nameof(ReadWeights);
     public const string BakeWeights = nameof(BakeWeights);
+    public const string Identities = nameof(Identities);
 }

@@ -75,7 +75,7 @@ public sealed partial class BakedWeightsTests : IDisposable
         GeneratorRun run = Generate(Source, other);
         Diagnostic diagnostic = Assert.Single(await Analyze(run.Output, other));
 
-        AssertOnWeightsArgument(diagnostic, "LENET020", "Tiny: Weights = \"tiny.weights\" must name one AdditionalFiles item ending in .weights; found none among other.weights");
+        AssertOnWeightsArgument(diagnostic, "LENET021", "Tiny: Weights = \"tiny.weights\" must name one AdditionalFiles item ending in .weights; found none among other.weights");
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
@@ -88,7 +88,7 @@ public sealed partial class BakedWeightsTests : IDisposable
 
         Diagnostic diagnostic = Assert.Single(await Analyze(Generate(Source, path).Output, path));
 
-        AssertOnWeightsArgument(diagnostic, "LENET021", "Tiny: 'tiny.weights' is not a weights file: expected magic 'LENETWTS' (a weights file), found 'LENETCKP'");
+        AssertOnWeightsArgument(diagnostic, "LENET022", "Tiny: 'tiny.weights' is not a weights file: expected magic 'LENETWTS' (a weights file), found 'LENETCKP'");
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed partial class BakedWeightsTests : IDisposable
 
         Diagnostic diagnostic = Assert.Single(await Analyze(Generate(Source, path).Output, path));
 
-        AssertOnWeightsArgument(diagnostic, "LENET022",
+        AssertOnWeightsArgument(diagnostic, "LENET023",
             $"Tiny: 'tiny.weights' holds weights of architecture 0x0000000000001234; Tiny is architecture 0x{Fingerprint():X16}");
     }
 
@@ -109,7 +109,7 @@ public sealed partial class BakedWeightsTests : IDisposable
 
         Diagnostic diagnostic = Assert.Single(await Analyze(Generate(Source, path).Output, path));
 
-        AssertOnWeightsArgument(diagnostic, "LENET023", "Tiny: 'tiny.weights' holds 39 parameters; Tiny has 38");
+        AssertOnWeightsArgument(diagnostic, "LENET024", "Tiny: 'tiny.weights' holds 39 parameters; Tiny has 38");
     }
 
     [Fact]
@@ -124,10 +124,10 @@ public sealed partial class BakedWeightsTests : IDisposable
         GeneratorRun run = Generate(Source, path);
         Diagnostic diagnostic = Assert.Single(await Analyze(run.Output, path));
 
-        AssertOnWeightsArgument(diagnostic, "LENET024", $"Tiny: 'tiny.weights' is corrupted: its stored checksum is 0x{stored:X16}, its bytes hash to 0x{computed:X16}");
+        AssertOnWeightsArgument(diagnostic, "LENET025", $"Tiny: 'tiny.weights' is corrupted: its stored checksum is 0x{stored:X16}, its bytes hash to 0x{computed:X16}");
 
         // Code that uses the baked members compiles; they throw, naming the diagnostic.
-        Assert.Contains("LENET024", run.GeneratedSources["Demo.Tiny.Weights.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("LENET025", run.GeneratedSources["Demo.Tiny.Weights.g.cs"], StringComparison.Ordinal);
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 

@@ -153,7 +153,7 @@ public class PackageConsumerTests
         Assert.Contains("Total", readmeOutput, StringComparison.Ordinal);
 
         // Weights baked in from the package: the same parameters compiled in give the same output, bit for bit; a file
-        // of another architecture fails the build with LENET022 on the Weights argument.
+        // of another architecture fails the build with LENET023 on the Weights argument.
         ulong fingerprint = ulong.Parse(OutputValue(output, "Fingerprint"), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         float[] parameters = Enumerable.Range(0, 205).Select(i => (((i * 7) % 13) - 6) / 20f).ToArray();
         string baked = Path.Combine(temp.Path, "Baked");
@@ -171,7 +171,7 @@ public class PackageConsumerTests
         XunitException failed = Assert.Throws<XunitException>(() =>
             DotnetCli.Dotnet(baked, StepTimeout, environment, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false"));
         int line = BakedProgram.Split('\n').ToList().FindIndex(l => l.Contains("Weights = ", StringComparison.Ordinal)) + 1;
-        Assert.Contains($"Program.cs({line},10): error LENET022: ConsumerNet: 'consumer.weights' holds weights of architecture 0x{fingerprint ^ 1:X16}; " +
+        Assert.Contains($"Program.cs({line},10): error LENET023: ConsumerNet: 'consumer.weights' holds weights of architecture 0x{fingerprint ^ 1:X16}; " +
             $"ConsumerNet is architecture 0x{fingerprint:X16}", failed.Message, StringComparison.Ordinal);
     }
 

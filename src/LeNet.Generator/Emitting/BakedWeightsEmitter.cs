@@ -16,7 +16,8 @@ internal static class BakedWeightsEmitter
 {
     private const int ValuesPerLine = 8;
 
-    public static string HintName(NetworkSpec spec) => NetworkEmitter.HintName(spec).Replace(".LeNet.g.cs", ".Weights.g.cs");
+    /// <summary>The network's own hint name with ".Weights" in place of ".LeNet", so it is unique exactly when that one is.</summary>
+    public static string HintName(string networkHintName) => networkHintName.Replace(".LeNet.g.cs", ".Weights.g.cs");
 
     public static string Emit(BakedWeights baked, string generatorVersion)
     {
@@ -33,7 +34,7 @@ internal static class BakedWeightsEmitter
     {
         if (depth == 0 && spec.Namespace.Length > 0)
         {
-            using (w.Block("namespace " + spec.Namespace))
+            using (w.Block("namespace " + CSharpNames.Namespace(spec.Namespace)))
             {
                 Open(w, spec, 1, body);
             }
@@ -44,7 +45,7 @@ internal static class BakedWeightsEmitter
         int container = depth - (spec.Namespace.Length > 0 ? 1 : 0);
         if (container < spec.ContainingTypes.Count)
         {
-            using (w.Block("partial " + spec.ContainingTypes[container].Keyword + " " + spec.ContainingTypes[container].Name))
+            using (w.Block("partial " + spec.ContainingTypes[container].Keyword + " " + CSharpNames.Identifier(spec.ContainingTypes[container].Name)))
             {
                 Open(w, spec, depth + 1, body);
             }
@@ -57,7 +58,7 @@ internal static class BakedWeightsEmitter
 
     private static void Members(SourceWriter w, BakedWeights baked, string generatorVersion)
     {
-        string self = baked.Spec.TypeName;
+        string self = CSharpNames.Identifier(baked.Spec.TypeName);
         string file = baked.File.Replace("\\", "\\\\").Replace("\"", "\\\"");
         string generated = $"[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet.Generator\", \"{generatorVersion}\")]";
         using (w.Block($"partial class {self}"))
