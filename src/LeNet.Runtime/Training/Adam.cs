@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace LeNet.Training;
 
@@ -34,12 +35,30 @@ public sealed class Adam(float learningRate = Adam.DefaultLearningRate, float be
     }
 
     /// <inheritdoc/>
-    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state, int offset)
     {
-        float[] m = state[0], v = state[1];
+        Span<float> m = state[0].AsSpan(offset, parameters.Length), v = state[1].AsSpan(offset, parameters.Length);
         float correction1 = 1 - MathF.Pow(Beta1, t);
         float correction2 = 1 - MathF.Pow(Beta2, t);
-        for (int i = 0; i < parameters.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            float beta1 = Beta1, rest1 = 1 - Beta1, beta2 = Beta2, rest2 = 1 - Beta2;
+            var epsilon = new Vector<float>(Epsilon);
+            for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var g = new Vector<float>(gradients[i..]);
+                Vector<float> mi = (beta1 * new Vector<float>(m[i..])) + (rest1 * g);
+                Vector<float> vi = (beta2 * new Vector<float>(v[i..])) + (rest2 * g * g);
+                mi.CopyTo(m[i..]);
+                vi.CopyTo(v[i..]);
+                Vector<float> mHat = mi / correction1;
+                Vector<float> vHat = vi / correction2;
+                (new Vector<float>(parameters[i..]) - (learningRate * mHat / (Vector.SquareRoot(vHat) + epsilon))).CopyTo(parameters[i..]);
+            }
+        }
+
+        for (; i < parameters.Length; i++)
         {
             float g = gradients[i];
             m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g);

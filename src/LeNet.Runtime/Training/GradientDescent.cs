@@ -15,6 +15,6 @@ public sealed class GradientDescent(float learningRate = GradientDescent.Default
     protected override int StateBuffers => 0;
 
     /// <inheritdoc/>
-    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state) =>
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state, int offset) =>
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradients, -learningRate, parameters, parameters);
 }

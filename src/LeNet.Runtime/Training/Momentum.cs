@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace LeNet.Training;
 
@@ -18,12 +19,24 @@ public sealed class Momentum(float learningRate = Momentum.DefaultLearningRate, 
     protected override int StateBuffers => 1;
 
     /// <inheritdoc/>
-    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state, int offset)
     {
-        float[] velocity = state[0];
-        for (int i = 0; i < parameters.Length; i++)
+        Span<float> velocity = state[0].AsSpan(offset, parameters.Length);
+        float beta = Beta, rest = 1 - Beta;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            velocity[i] = (Beta * velocity[i]) + ((1 - Beta) * gradients[i]);
+            for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector<float> v = (beta * new Vector<float>(velocity[i..])) + (rest * new Vector<float>(gradients[i..]));
+                v.CopyTo(velocity[i..]);
+                (new Vector<float>(parameters[i..]) - (learningRate * v)).CopyTo(parameters[i..]);
+            }
+        }
+
+        for (; i < parameters.Length; i++)
+        {
+            velocity[i] = (beta * velocity[i]) + (rest * gradients[i]);
             parameters[i] -= learningRate * velocity[i];
         }
     }

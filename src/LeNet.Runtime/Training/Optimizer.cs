@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace LeNet.Training;
 
@@ -44,10 +45,24 @@ public abstract class Optimizer
             throw new ArgumentException($"Expected {parameters.Length} gradients, one per parameter, got {gradients.Length}.", nameof(gradients));
         }
 
-        EnsureState(parameters.Length);
-        Step++;
-        Apply(parameters, gradients, learningRate, Step, _state);
+        PrepareState(parameters.Length);
+        UpdateRange(parameters, gradients, learningRate, 0);
+        CompleteUpdate();
     }
+
+    /// <summary>Makes sure the state buffers exist before <see cref="UpdateRange"/> runs on several threads.</summary>
+    internal void PrepareState(int parameterCount) => EnsureState(parameterCount);
+
+    /// <summary>
+    /// Applies update number <see cref="Step"/> + 1 to the parameters that start at index <paramref name="offset"/>.
+    /// Every rule is element-wise, so the trainer's workers call this on disjoint slices at once and get the same bits
+    /// as one call over all; then one of them calls <see cref="CompleteUpdate"/>.
+    /// </summary>
+    internal void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, int offset) =>
+        Apply(parameters, gradients, learningRate, Step + 1, _state, offset);
+
+    /// <summary>Counts the update that <see cref="UpdateRange"/> applied.</summary>
+    internal void CompleteUpdate() => Step++;
 
     /// <summary>
     /// Replaces the step count and state, as read from a checkpoint. Validates everything before changing anything: the
@@ -131,8 +146,12 @@ public abstract class Optimizer
         return value;
     }
 
-    /// <summary>The update rule. <paramref name="t"/> counts from 1.</summary>
-    protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state);
+    /// <summary>
+    /// The update rule on a run of parameters that starts at index <paramref name="offset"/> of the state buffers.
+    /// <paramref name="t"/> counts from 1. Vector and scalar paths do the same operations in the same order (.NET never
+    /// fuses a multiply and an add on its own), so the result does not depend on where a range starts or ends.
+    /// </summary>
+    protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state, int offset);
 
     /// <summary>Creates an optimizer by name with its default hyper-parameters.</summary>
     /// <exception cref="ArgumentException">The name is not sgd, momentum, rmsprop or adam.</exception>

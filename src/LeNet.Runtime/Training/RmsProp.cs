@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace LeNet.Training;
 
@@ -28,14 +29,27 @@ public sealed class RmsProp(float learningRate = RmsProp.DefaultLearningRate, fl
     }
 
     /// <inheritdoc/>
-    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state, int offset)
     {
-        float[] square = state[0];
-        for (int i = 0; i < parameters.Length; i++)
+        Span<float> square = state[0].AsSpan(offset, parameters.Length);
+        float beta = Beta, rest = 1 - Beta, epsilon = Epsilon;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var g = new Vector<float>(gradients[i..]);
+                Vector<float> s = (beta * new Vector<float>(square[i..])) + (rest * g * g);
+                s.CopyTo(square[i..]);
+                (new Vector<float>(parameters[i..]) - (learningRate * g / (Vector.SquareRoot(s) + new Vector<float>(epsilon)))).CopyTo(parameters[i..]);
+            }
+        }
+
+        for (; i < parameters.Length; i++)
         {
             float g = gradients[i];
-            square[i] = (Beta * square[i]) + ((1 - Beta) * g * g);
-            parameters[i] -= learningRate * g / (MathF.Sqrt(square[i]) + Epsilon);
+            square[i] = (beta * square[i]) + (rest * g * g);
+            parameters[i] -= learningRate * g / (MathF.Sqrt(square[i]) + epsilon);
         }
     }
 }

@@ -1,0 +1,40 @@
+using BenchmarkDotNet.Attributes;
+
+namespace LeNet.Benchmarks;
+
+/// <summary>
+/// One image through LeNet-5 on one thread, side by side with ONNX Runtime (the baseline row, one intra-op thread) on
+/// the same weights and input: the generated Forward and the hand-written AVX-512 single-image prototype. Setup
+/// refuses to time anything whose outputs disagree with ONNX Runtime's.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(InferenceConfig))]
+public class SingleImageBenchmarks
+{
+    private InferenceFixture _fixture = null!;
+    private SingleImageLeNet5 _single = null!;
+
+    [Params(1, 3)]
+    public int Channels { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _fixture = new InferenceFixture(Channels, images: 1, threads: 1);
+        _single = new SingleImageLeNet5(Channels, _fixture.Parameters);
+        _fixture.Check("the generated Forward", () => Generated());
+        _fixture.Check("the single-image prototype", () => Single());
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _fixture.Dispose();
+
+    [Benchmark(Baseline = true, Description = "ONNX Runtime (IOBinding)")]
+    public void OnnxRuntime() => _fixture.Onnx.Run();
+
+    [Benchmark(Description = "Generated Forward")]
+    public void Generated() => _fixture.Forward(_fixture.Inputs, _fixture.Outputs);
+
+    [Benchmark(Description = "Single-image prototype")]
+    public void Single() => _single.Forward(_fixture.Inputs, _fixture.Outputs);
+}
