@@ -13,7 +13,7 @@ namespace LeNet.Training;
 /// buffers are summed in worker order, so the same seed and thread count give bit-identical parameters.
 /// </summary>
 /// <typeparam name="TNet">The generated network type.</typeparam>
-public sealed class Trainer<TNet>
+public sealed partial class Trainer<TNet>
     where TNet : class, INetwork<TNet>
 {
     private readonly float[][] _gradients;
@@ -21,10 +21,13 @@ public sealed class Trainer<TNet>
     private readonly double[] _workerLoss;
     private readonly int[] _workerCorrect;
     private readonly float[] _batchGradient;
+    private readonly ImageAugmenter[]? _augmenters;
+    private readonly float[][] _augmented = [];
     private int[] _order = [];
     private Dataset? _data;
     private int _batchStart;
     private int _batchCount;
+    private int _epoch;
 
     /// <summary>Creates a trainer; the network's parameters are used as they are (see <see cref="Initializer"/>).</summary>
     public Trainer(TNet network, Optimizer optimizer, TrainingOptions? options = null)
@@ -52,6 +55,17 @@ public sealed class Trainer<TNet>
         _workerLoss = new double[workers];
         _workerCorrect = new int[workers];
         _batchGradient = new float[TNet.ParameterCount];
+        if (Options.Augmentation is { } augmentation)
+        {
+            // One augmenter and one image buffer per worker: the augmenter's scratch is per thread.
+            _augmenters = new ImageAugmenter[workers];
+            _augmented = new float[workers][];
+            for (int i = 0; i < workers; i++)
+            {
+                _augmenters[i] = new ImageAugmenter(augmentation, TNet.InputLength);
+                _augmented[i] = new float[TNet.InputLength];
+            }
+        }
     }
 
     /// <summary>The network being trained.</summary>
@@ -68,11 +82,31 @@ public sealed class Trainer<TNet>
 
     /// <summary>Trains one epoch over <paramref name="data"/> in an order shuffled from the seed and the epoch number.</summary>
     /// <exception cref="ArgumentException">The data's input length or labels do not fit the network.</exception>
-    public EpochReport TrainEpoch(Dataset data)
+    /// <exception cref="InvalidOperationException">Every weight of the network is zero (it was never initialised).</exception>
+    public EpochReport TrainEpoch(Dataset data) => TrainEpoch(data, null, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="TrainEpoch(Dataset)"/>, reporting each batch to <paramref name="batchProgress"/> (on the calling
+    /// thread, after the batch's update) and stopping between batches when <paramref name="cancellationToken"/> is
+    /// cancelled. A cancelled epoch is undone: parameters, optimizer state and epoch count are as before it began.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancellation was requested; the epoch was rolled back.</exception>
+    public EpochReport TrainEpoch(Dataset data, IProgress<BatchReport>? batchProgress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(data);
+        RefuseUninitialisedWeights();
+        cancellationToken.ThrowIfCancellationRequested();
         int epoch = CompletedEpochs;
+        _epoch = epoch;
+        if (cancellationToken.CanBeCanceled)
+        {
+            SaveEpochStart();
+        }
+
+        int batchCount = (data.Count + Options.BatchSize - 1) / Options.BatchSize;
+        double lossBefore = 0;
+        bool cancelled = false;
         float learningRate = Optimizer.LearningRate * (Options.Schedule?.Invoke(epoch) ?? 1f);
         if (_order.Length != data.Count)
         {
@@ -128,6 +162,12 @@ public sealed class Trainer<TNet>
         {
             for (int batchStart = 0; batchStart < data.Count; batchStart += Options.BatchSize)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    cancelled = true;
+                    break;
+                }
+
                 _batchStart = batchStart;
                 _batchCount = Math.Min(Options.BatchSize, data.Count - batchStart);
                 if (workers > 1)
@@ -155,6 +195,12 @@ public sealed class Trainer<TNet>
                 }
 
                 ApplyBatch(_batchCount, learningRate);
+                if (batchProgress is not null)
+                {
+                    double lossAfter = SumOfWorkerLosses();
+                    batchProgress.Report(new BatchReport(epoch + 1, (batchStart / Options.BatchSize) + 1, batchCount, _batchCount, (lossAfter - lossBefore) / _batchCount, learningRate));
+                    lossBefore = lossAfter;
+                }
             }
         }
         finally
@@ -176,6 +222,12 @@ public sealed class Trainer<TNet>
         if (failure is not null)
         {
             throw new InvalidOperationException($"Training failed in epoch {epoch + 1}: {failure.Message}", failure);
+        }
+
+        if (cancelled)
+        {
+            RestoreEpochStart();
+            throw new OperationCanceledException($"Training was cancelled in epoch {epoch + 1}; the epoch was rolled back.", cancellationToken);
         }
 
         clock.Stop();
@@ -283,7 +335,14 @@ public sealed class Trainer<TNet>
         {
             int index = _order[i];
             int label = data.Label(index);
-            loss += Network.Backward(data.Input(index), label, gradients, workspace);
+            ReadOnlySpan<float> input = data.Input(index);
+            if (_augmenters is not null)
+            {
+                _augmenters[worker].Apply(input, _augmented[worker], Options.Seed, _epoch, index);
+                input = _augmented[worker];
+            }
+
+            loss += Network.Backward(input, label, gradients, workspace);
             if (Evaluator.Predicted<TNet>(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
             {
                 correct++;

@@ -2,13 +2,13 @@ using System;
 
 namespace LeNet.Training;
 
-/// <summary>How a <see cref="Trainer{TNet}"/> trains: batch size, seed, threads, weight decay and learning-rate schedule.</summary>
+/// <summary>How a <see cref="Trainer{TNet}"/> trains: batch size, seed, threads, weight decay, learning-rate schedule and augmentation.</summary>
 public sealed record TrainingOptions
 {
     /// <summary>Examples per mini-batch, m in J = (1/m) Σ L (64).</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Drives initialisation and the shuffle of every epoch (1).</summary>
+    /// <summary>Drives the shuffle and the augmentation of every epoch (1); pass the same seed to <see cref="Initializer"/>.</summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>Worker threads; results are bit-identical for the same seed and thread count (all cores by default).</summary>
@@ -19,6 +19,9 @@ public sealed record TrainingOptions
 
     /// <summary>The learning rate of epoch e (0-based) is the optimizer's rate times Schedule(e); constant when null.</summary>
     public Func<int, float>? Schedule { get; init; }
+
+    /// <summary>Random distortions of every training example, drawn per example and epoch from the seed; none when null (the default).</summary>
+    public ImageAugmentation? Augmentation { get; init; }
 
     internal void Validate()
     {
