@@ -35,7 +35,7 @@ public sealed partial class Trainer<TNet>
         options.Validate();
         if (options.Validation is { } validation && validation.InputLength != TNet.InputLength)
         {
-            throw new ArgumentException($"Expected validation inputs of {TNet.InputLength} floats for {typeof(TNet).Name}, got {validation.InputLength}.", nameof(options));
+            throw new ArgumentException("Validation set: " + InputLengthMessage.For(typeof(TNet).Name, TNet.InputLength, validation.InputLength), nameof(options));
         }
 
         var history = new List<FitEpochReport>();

@@ -300,7 +300,7 @@ public sealed partial class Trainer<TNet>
     {
         if (data.InputLength != TNet.InputLength)
         {
-            throw new ArgumentException($"Expected inputs of {TNet.InputLength} floats for {typeof(TNet).Name}, got {data.InputLength}.", nameof(data));
+            throw new ArgumentException(InputLengthMessage.For(typeof(TNet).Name, TNet.InputLength, data.InputLength), nameof(data));
         }
 
         if (data.Count == 0)
@@ -406,7 +406,7 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(data);
         if (data.InputLength != TNet.InputLength)
         {
-            throw new ArgumentException($"Expected inputs of {TNet.InputLength} floats for {typeof(TNet).Name}, got {data.InputLength}.", nameof(data));
+            throw new ArgumentException(InputLengthMessage.For(typeof(TNet).Name, TNet.InputLength, data.InputLength), nameof(data));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
