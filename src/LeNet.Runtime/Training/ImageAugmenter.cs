@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 
 namespace LeNet.Training;
 
@@ -12,7 +13,8 @@ public sealed class ImageAugmenter
 {
     private readonly float[] _displacementX;
     private readonly float[] _displacementY;
-    private readonly float[] _blurred;
+    private readonly float[] _padded;
+    private readonly float[] _transposed;
     private readonly float[] _kernel;
 
     /// <summary>Prepares the augmentation of inputs of <paramref name="inputLength"/> floats (channel-major C,H,W).</summary>
@@ -29,8 +31,9 @@ public sealed class ImageAugmenter
         bool elastic = settings.ElasticAlpha > 0;
         _displacementX = elastic ? new float[plane] : [];
         _displacementY = elastic ? new float[plane] : [];
-        _blurred = elastic ? new float[plane] : [];
         _kernel = elastic ? GaussianKernel(settings.ElasticSigma) : [];
+        _padded = elastic ? new float[(Math.Max(Height, Width) + _kernel.Length - 1) * Math.Max(Height, Width)] : [];
+        _transposed = elastic ? new float[plane] : [];
     }
 
     /// <summary>The settings.</summary>
@@ -143,38 +146,46 @@ public sealed class ImageAugmenter
         Smooth(_displacementY);
     }
 
-    /// <summary>Separable Gaussian blur in place (rows, then columns; edges repeated), scaled by α.</summary>
+    /// <summary>
+    /// Separable Gaussian blur in place, edges repeated, scaled by α: down the columns, then (transposed) along the
+    /// rows, each pass one vector multiply-add of the whole plane per kernel tap.
+    /// </summary>
     private void Smooth(Span<float> field)
     {
-        int radius = _kernel.Length / 2;
-        Span<float> blurred = _blurred;
-        for (int y = 0; y < Height; y++)
-        {
-            ReadOnlySpan<float> row = field.Slice(y * Width, Width);
-            for (int x = 0; x < Width; x++)
-            {
-                float sum = 0;
-                for (int k = -radius; k <= radius; k++)
-                {
-                    sum += _kernel[k + radius] * row[Math.Clamp(x + k, 0, Width - 1)];
-                }
+        BlurColumns(field, _transposed, Height, Width, 1f);
+        Transpose(_transposed, field, Height, Width);
+        BlurColumns(field, _transposed, Width, Height, Settings.ElasticAlpha);
+        Transpose(_transposed, field, Width, Height);
+    }
 
-                blurred[(y * Width) + x] = sum;
-            }
+    /// <summary>destination (rows x columns) = scale · source blurred down each column, the edge rows repeated.</summary>
+    private void BlurColumns(ReadOnlySpan<float> source, Span<float> destination, int rows, int columns, float scale)
+    {
+        int radius = _kernel.Length / 2;
+        int plane = rows * columns;
+        Span<float> padded = _padded.AsSpan(0, (rows + (2 * radius)) * columns);
+        for (int r = 0; r < radius; r++)
+        {
+            source[..columns].CopyTo(padded.Slice(r * columns, columns));
+            source.Slice(plane - columns, columns).CopyTo(padded.Slice((radius + rows + r) * columns, columns));
         }
 
-        float alpha = Settings.ElasticAlpha;
-        for (int y = 0; y < Height; y++)
+        source[..plane].CopyTo(padded.Slice(radius * columns, plane));
+        TensorPrimitives.Multiply(padded[..plane], _kernel[0] * scale, destination[..plane]);
+        for (int k = 1; k < _kernel.Length; k++)
         {
-            for (int x = 0; x < Width; x++)
-            {
-                float sum = 0;
-                for (int k = -radius; k <= radius; k++)
-                {
-                    sum += _kernel[k + radius] * blurred[(Math.Clamp(y + k, 0, Height - 1) * Width) + x];
-                }
+            TensorPrimitives.MultiplyAdd(padded.Slice(k * columns, plane), _kernel[k] * scale, destination[..plane], destination[..plane]);
+        }
+    }
 
-                field[(y * Width) + x] = alpha * sum;
+    /// <summary>destination (columns x rows) = the transpose of source (rows x columns).</summary>
+    private static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int rows, int columns)
+    {
+        for (int y = 0; y < rows; y++)
+        {
+            for (int x = 0; x < columns; x++)
+            {
+                destination[(x * rows) + y] = source[(y * columns) + x];
             }
         }
     }
@@ -214,12 +225,23 @@ public sealed class ImageAugmenter
                 int y0 = (int)MathF.Floor(sourceY);
                 float fx = sourceX - x0;
                 float fy = sourceY - y0;
+                float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+                bool inside = (uint)x0 < (uint)(Width - 1) && (uint)y0 < (uint)(Height - 1);
                 for (int c = 0; c < Channels; c++)
                 {
                     ReadOnlySpan<float> channel = source.Slice(c * plane, plane);
-                    float top = (Read(channel, x0, y0) * (1 - fx)) + (Read(channel, x0 + 1, y0) * fx);
-                    float bottom = (Read(channel, x0, y0 + 1) * (1 - fx)) + (Read(channel, x0 + 1, y0 + 1) * fx);
-                    destination[(c * plane) + pixel] = (top * (1 - fy)) + (bottom * fy);
+                    float value;
+                    if (inside)
+                    {
+                        int at = (y0 * Width) + x0;
+                        value = (w00 * channel[at]) + (w01 * channel[at + 1]) + (w10 * channel[at + Width]) + (w11 * channel[at + Width + 1]);
+                    }
+                    else
+                    {
+                        value = (w00 * Read(channel, x0, y0)) + (w01 * Read(channel, x0 + 1, y0)) + (w10 * Read(channel, x0, y0 + 1)) + (w11 * Read(channel, x0 + 1, y0 + 1));
+                    }
+
+                    destination[(c * plane) + pixel] = value;
                 }
             }
         }
