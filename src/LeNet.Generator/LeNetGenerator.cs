@@ -33,7 +33,7 @@ public sealed class LeNetGenerator : IIncrementalGenerator
                     return NetworkParser.Parse(type, cancellationToken);
                 })
             .WithTrackingName(TrackingNames.Parse)
-            .Where(static spec => spec is not null && NetworkEmitter.CanEmit(spec))
+            .Where(static spec => spec is not null && spec.CanEmit)
             .WithTrackingName(TrackingNames.Emittable)
             .Select(static (spec, cancellationToken) => ShapeChecker.Check(spec!, cancellationToken))
             .WithTrackingName(TrackingNames.Check);

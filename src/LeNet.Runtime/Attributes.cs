@@ -2,32 +2,6 @@ using System;
 
 namespace LeNet;
 
-/// <summary>The non-linearity applied to a layer's output.</summary>
-public enum Activation
-{
-    /// <summary>Identity: the layer's output is its pre-activation.</summary>
-    None = 0,
-    /// <summary>max(0, z).</summary>
-    ReLU = 1,
-    /// <summary>tanh(z).</summary>
-    Tanh = 2,
-    /// <summary>1 / (1 + e^-z); on a one-unit last layer it pairs with binary cross-entropy.</summary>
-    Sigmoid = 3,
-    /// <summary>Normalised exponentials; only on the last layer, where it pairs with cross-entropy.</summary>
-    Softmax = 4,
-}
-
-/// <summary>How far the generator writes out the kernel-window loops of convolution and pooling.</summary>
-public enum KernelUnroll
-{
-    /// <summary>Loops over kernel rows and columns (constant bounds).</summary>
-    None = 0,
-    /// <summary>Loop over kernel rows; each row's taps written out.</summary>
-    Row = 1,
-    /// <summary>Every tap of the K×K window written out (the default).</summary>
-    Window = 2,
-}
-
 /// <summary>
 /// Marks a <c>partial class</c> as a network. Its layers are the layer attributes
 /// (<see cref="InputAttribute"/> first, then <see cref="ConvAttribute"/>, <see cref="MaxPoolAttribute"/>,

@@ -39,6 +39,21 @@ public interface INetwork<TSelf> where TSelf : INetwork<TSelf>
     /// <summary>The loss that <see cref="Backward(ReadOnlySpan{float}, int, Span{float}, Span{float})"/> computes for a label.</summary>
     static abstract LossKind Loss { get; }
 
+    /// <summary>How many classes <see cref="ClassOf"/> tells apart: 2 for a one-unit output, else one per output.</summary>
+    static abstract int ClassCount { get; }
+
+    /// <summary>
+    /// The class an output of Forward stands for: for one unit, 1 when it is at least 0.5, else 0; otherwise the index of the
+    /// largest output (the first on ties). -1 when the output holds a NaN or an infinity, which is no class.
+    /// </summary>
+    static abstract int ClassOf(ReadOnlySpan<float> output);
+
+    /// <summary>
+    /// The loss the label-taking Backward reports, computed from an output of Forward: −log output[label] after a softmax,
+    /// binary cross-entropy after one sigmoid unit; NaN when <see cref="Loss"/> is <see cref="LossKind.None"/> or the label is out of range.
+    /// </summary>
+    static abstract float LossOf(ReadOnlySpan<float> output, int label);
+
     /// <summary>Creates a network whose parameters are all zero.</summary>
     static abstract TSelf Create();
 
@@ -55,7 +70,7 @@ public interface INetwork<TSelf> where TSelf : INetwork<TSelf>
     /// <summary>As <see cref="Forward(ReadOnlySpan{float}, Span{float})"/>, with caller-supplied scratch space of at least <see cref="WorkspaceLength"/> floats.</summary>
     void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> workspace);
 
-    /// <summary>The predicted class: the arg-max of the output, or for a single sigmoid unit 1 when the output is at least 0.5.</summary>
+    /// <summary>The predicted class: <see cref="ClassOf"/> of the output. Throws <see cref="InvalidOperationException"/> when the output is not finite.</summary>
     int Predict(ReadOnlySpan<float> input);
 
     /// <summary>

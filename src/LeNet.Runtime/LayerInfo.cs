@@ -1,18 +1,5 @@
 namespace LeNet;
 
-/// <summary>The kind of a generated layer.</summary>
-public enum LayerType
-{
-    /// <summary>2-D convolution.</summary>
-    Conv,
-    /// <summary>Max pooling.</summary>
-    MaxPool,
-    /// <summary>Average pooling.</summary>
-    AvgPool,
-    /// <summary>Fully connected.</summary>
-    Dense,
-}
-
 /// <summary>
 /// One layer of a generated network as the runtime sees it: where its weights and biases sit in
 /// <see cref="INetwork{TSelf}.Parameters"/> and the fan-in and fan-out that initialisation scales by.

@@ -1,7 +1,13 @@
 namespace LeNet;
 
+// Shared with LeNet.Generator, which compiles this file as internal (LENET_GENERATOR): one definition of the vocabulary.
 /// <summary>The loss a network's label-taking Backward computes, chosen by its output layer.</summary>
-public enum LossKind
+#if LENET_GENERATOR
+internal
+#else
+public
+#endif
+enum LossKind
 {
     /// <summary>No label loss: the output layer is neither softmax nor a single sigmoid unit.</summary>
     None,

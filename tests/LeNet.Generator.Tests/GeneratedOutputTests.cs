@@ -61,17 +61,17 @@ public sealed class GeneratedOutputTests
             UnsupportedKind: "",
             HasParameterlessConstructor: true,
             HasUnreadableAttribute: false,
-            (int)UnrollKind.Window,
-            new EquatableArray<LayerSpec>(new[]
+            KernelUnroll.Window,
+            new EquatableArray<LayerSpec>(new LayerSpec[]
             {
-                new LayerSpec(LayerKind.Input, 32, 32, 1, 0, 0),
-                new LayerSpec(LayerKind.Conv, 6, 5, 1, 0, (int)ActivationKind.ReLU),
-                new LayerSpec(LayerKind.MaxPool, 2, 0, 2, 0, 0),
-                new LayerSpec(LayerKind.Conv, 16, 5, 1, 0, (int)ActivationKind.ReLU),
-                new LayerSpec(LayerKind.MaxPool, 2, 0, 2, 0, 0),
-                new LayerSpec(LayerKind.Dense, 120, 0, 0, 0, (int)ActivationKind.ReLU),
-                new LayerSpec(LayerKind.Dense, 84, 0, 0, 0, (int)ActivationKind.ReLU),
-                new LayerSpec(LayerKind.Dense, 10, 0, 0, 0, (int)ActivationKind.Softmax),
+                new InputSpec(Height: 32, Width: 32, Channels: 1),
+                new ConvSpec(Filters: 6, Kernel: 5, Stride: 1, Padding: 0, Activation.ReLU),
+                new PoolSpec(LayerType.MaxPool, Size: 2, Stride: 2),
+                new ConvSpec(Filters: 16, Kernel: 5, Stride: 1, Padding: 0, Activation.ReLU),
+                new PoolSpec(LayerType.MaxPool, Size: 2, Stride: 2),
+                new DenseSpec(Units: 120, Activation.ReLU),
+                new DenseSpec(Units: 84, Activation.ReLU),
+                new DenseSpec(Units: 10, Activation.Softmax),
             }),
             StrayLayerCount: 0);
 

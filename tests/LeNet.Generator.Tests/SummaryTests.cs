@@ -25,7 +25,7 @@ public sealed class SummaryTests
         Assert.Equal(
             new[]
             {
-                "Layer | Activation shape | Activation size | Parameters",
+                "Layer | Shape (H,W,C) | Activation size | Parameters",
                 "Input | (32,32,3) | 3072 | 0",
                 "CONV1 | (28,28,6) | 4704 | 456",
                 "POOL1 | (14,14,6) | 1176 | 0",
@@ -79,7 +79,7 @@ public sealed class SummaryTests
         var spec = Assert.IsType<NetworkSpec>(Assert.Single(run.Result.TrackedSteps[TrackingNames.Parse].SelectMany(s => s.Outputs)).Value);
         CheckedNetwork checkedNetwork = ShapeChecker.Check(spec, CancellationToken.None);
         Assert.NotNull(checkedNetwork.Chain);
-        Assert.Equal(string.Concat(NetworkEmitter.SummaryRows(checkedNetwork.Chain).Select(row => row + "\n")), summary);
+        Assert.Equal(string.Concat(SurfaceEmitter.SummaryRows(checkedNetwork.Chain).Select(row => row + "\n")), summary);
 
         string[] lines = summary.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         int notesStart = Array.FindIndex(lines, line => line.Contains(" as a dense layer ", StringComparison.Ordinal));

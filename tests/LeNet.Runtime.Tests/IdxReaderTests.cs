@@ -163,23 +163,23 @@ public sealed class IdxReaderTests : IDisposable
     [Fact]
     public void A_huge_count_in_a_short_gzip_file_is_refused_without_allocating_it()
     {
-        // 2,000,000,000 labels announced, 3 present: the buffer only grows with the data that arrives.
-        string path = IdxFiles.Write(_dir.File("labels.gz"), IdxFiles.Labels(IdxReader.LabelMagic, 2_000_000_000, [1, 2, 3]), gzip: true);
+        // 1,000,000,000 labels announced (within the bound), 3 present: the buffer only grows with the data that arrives.
+        string path = IdxFiles.Write(_dir.File("labels.gz"), IdxFiles.Labels(IdxReader.LabelMagic, 1_000_000_000, [1, 2, 3]), gzip: true);
 
         var e = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path));
 
         Assert.Contains("truncated", e.Message);
-        Assert.Contains("2000000000 labels", e.Message);
+        Assert.Contains("1000000000 labels", e.Message);
     }
 
     [Fact]
     public void A_huge_count_in_a_short_raw_file_is_refused_from_the_file_length()
     {
-        string path = IdxFiles.Write(_dir.File("images"), IdxFiles.ImageHeader(IdxReader.ImageMagic, 100_000_000, 20, 20), gzip: false);
+        string path = IdxFiles.Write(_dir.File("images"), IdxFiles.ImageHeader(IdxReader.ImageMagic, 1_000_000, 20, 20), gzip: false);
 
         var e = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path));
 
-        Assert.Contains("more than one array can hold", e.Message);
+        Assert.Contains("truncated: the header announces 1000000 images of 20x20, so the file should be 400000016 bytes, but it is 16 bytes", e.Message);
     }
 
     [Fact]

@@ -1,45 +1,6 @@
 namespace LeNet.Generator.Model;
 
-/// <summary>
-/// One checked layer with every size and offset the emitter needs. Parameter offsets index the flat parameter span;
-/// workspace offsets index the activation workspace. <see cref="PaddedOffset"/> is the zero-padded copy of the input
-/// that a padded convolution reads, or -1.
-/// </summary>
-internal sealed record LayerShape(
-    string Name,
-    string ClassName,
-    LayerKind Kind,
-    ActivationKind Activation,
-    int InC,
-    int InH,
-    int InW,
-    int OutC,
-    int OutH,
-    int OutW,
-    int Kernel,
-    int Stride,
-    int Padding,
-    int WeightOffset,
-    int WeightLength,
-    int BiasOffset,
-    int BiasLength,
-    int InputOffset,
-    int OutputOffset,
-    int PaddedOffset,
-    long DenseEquivalentWeights)
-{
-    public int InputLength => InC * InH * InW;
-
-    public int OutputLength => OutC * OutH * OutW;
-
-    public int ParameterCount => WeightLength + BiasLength;
-
-    public int PaddedH => InH + (2 * Padding);
-
-    public int PaddedW => InW + (2 * Padding);
-}
-
-/// <summary>A network whose shapes all check out: the input and every layer with sizes and offsets.</summary>
+/// <summary>A network whose shapes all check out: the input, every layer with sizes and offsets, and the facts derived from them.</summary>
 internal sealed record ShapeChain(
     int InC,
     int InH,
@@ -48,12 +9,42 @@ internal sealed record ShapeChain(
     int WorkspaceLength,
     EquatableArray<LayerShape> Layers)
 {
+    /// <summary>Activations above this many bytes are not put on the stack (LENET011).</summary>
+    public const int StackLimitBytes = 128 * 1024;
+
     public int InputLength => InC * InH * InW;
 
+    /// <summary>The output layer.</summary>
     public LayerShape Last => Layers[Layers.Count - 1];
 
     public int OutputLength => Last.OutputLength;
+
+    /// <summary>Whether one forward pass's activations fit on the stack, so Forward(input, output) needs no workspace.</summary>
+    public bool WorkspaceOnStack => (long)WorkspaceLength * sizeof(float) <= StackLimitBytes;
+
+    /// <summary>The label loss the output layer supports: softmax pairs with cross-entropy, one sigmoid unit with binary cross-entropy.</summary>
+    public LossKind Loss =>
+        Last.Activation == Activation.Softmax ? LossKind.CrossEntropy
+        : Last.Activation == Activation.Sigmoid && Last.OutputLength == 1 ? LossKind.BinaryCrossEntropy
+        : LossKind.None;
+
+    /// <summary>How many classes the output tells apart: a one-unit output is thresholded into two, otherwise one per unit.</summary>
+    public int ClassCount => OutputLength == 1 ? 2 : OutputLength;
+
+    /// <summary>Whether the class of an output is the one-unit threshold (at 0.5) rather than the index of the largest output.</summary>
+    public bool ThresholdsOneUnit => OutputLength == 1;
 }
 
 /// <summary>The checker's verdict: the spec, its chain when the shapes are sound, and every problem found.</summary>
-internal sealed record CheckedNetwork(NetworkSpec Spec, ShapeChain? Chain, EquatableArray<Problem> Problems, bool HasErrors);
+/// <param name="LayerClassNames">
+/// The nested class of each layer after the input (Conv1, Pool1, Fc3, ...), known even when the shapes are not, so the
+/// throwing surface of a bad declaration still has every class the user's code may name.
+/// </param>
+/// <param name="Fingerprint">The architecture hash stored in checkpoints, or 0 without a chain.</param>
+internal sealed record CheckedNetwork(
+    NetworkSpec Spec,
+    ShapeChain? Chain,
+    EquatableArray<Problem> Problems,
+    bool HasErrors,
+    EquatableArray<string> LayerClassNames,
+    ulong Fingerprint);

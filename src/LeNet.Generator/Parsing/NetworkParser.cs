@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -16,13 +17,15 @@ internal static class NetworkParser
 {
     public const string NetworkAttributeName = "LeNet.NetworkAttribute";
 
-    private static readonly Dictionary<string, LayerKind> LayerAttributes = new()
+    /// <summary>The layer attributes by metadata name, each with the reader of its arguments.</summary>
+    private static readonly Dictionary<string, Func<Arguments, LayerSpec>> LayerAttributes = new()
     {
-        ["LeNet.InputAttribute"] = LayerKind.Input,
-        ["LeNet.ConvAttribute"] = LayerKind.Conv,
-        ["LeNet.MaxPoolAttribute"] = LayerKind.MaxPool,
-        ["LeNet.AvgPoolAttribute"] = LayerKind.AvgPool,
-        ["LeNet.DenseAttribute"] = LayerKind.Dense,
+        ["LeNet.InputAttribute"] = static a => new InputSpec(a.Get("height", 0), a.Get("width", 0), a.Get("channels", InputSpec.DefaultChannels)),
+        ["LeNet.ConvAttribute"] = static a => new ConvSpec(
+            a.Get("filters", 0), a.Get("kernel", 0), a.Get("stride", ConvSpec.DefaultStride), a.Get("padding", ConvSpec.DefaultPadding), a.Activation),
+        ["LeNet.MaxPoolAttribute"] = static a => new PoolSpec(LayerType.MaxPool, a.Get("size", 0), a.Get("stride", PoolSpec.DefaultStride(a.Get("size", 0)))),
+        ["LeNet.AvgPoolAttribute"] = static a => new PoolSpec(LayerType.AvgPool, a.Get("size", 0), a.Get("stride", PoolSpec.DefaultStride(a.Get("size", 0)))),
+        ["LeNet.DenseAttribute"] = static a => new DenseSpec(a.Get("units", 0), a.Activation),
     };
 
     private static readonly HashSet<string> LayerAttributeShortNames = new()
@@ -50,7 +53,7 @@ internal static class NetworkParser
             containers.Insert(0, new ContainingType(TypeKeyword(outer), outer.Name, IsPartial(outer, cancellationToken)));
         }
 
-        int unroll = (int)UnrollKind.Window;
+        KernelUnroll unroll = KernelUnroll.Window;
         SyntaxNode? networkDeclaration = null;
         bool unreadable = false;
         var layersByDeclaration = new List<(SyntaxNode Declaration, List<(int Position, AttributeData Data, LayerSpec Layer)> Layers)>();
@@ -73,14 +76,14 @@ internal static class NetworkParser
                 {
                     if (named.Key == "Unroll" && named.Value.Value is int value)
                     {
-                        unroll = value;
+                        unroll = (KernelUnroll)value;
                     }
                 }
 
                 continue;
             }
 
-            if (!LayerAttributes.TryGetValue(fullName, out LayerKind kind))
+            if (!LayerAttributes.TryGetValue(fullName, out Func<Arguments, LayerSpec>? read))
             {
                 // An attribute the compiler cannot bind but that looks like ours: the user is mid-edit.
                 unreadable |= attributeClass is null || (attributeClass.TypeKind == TypeKind.Error && LayerAttributeShortNames.Contains(attributeClass.Name));
@@ -101,7 +104,7 @@ internal static class NetworkParser
                 continue;
             }
 
-            LayerSpec layer = Read(kind, attribute);
+            LayerSpec layer = read(new Arguments(attribute));
             int slot = layersByDeclaration.FindIndex(d => SameNode(d.Declaration, declaration));
             if (slot < 0)
             {
@@ -168,36 +171,34 @@ internal static class NetworkParser
         return constructor is not null && position < constructor.Parameters.Length ? constructor.Parameters[position].Name : null;
     }
 
-    private static LayerSpec Read(LayerKind kind, AttributeData attribute)
+    /// <summary>An attribute's integer arguments by parameter name, and its Activation property.</summary>
+    private sealed class Arguments
     {
-        var values = new Dictionary<string, int>();
-        IMethodSymbol constructor = attribute.AttributeConstructor!;
-        for (int i = 0; i < attribute.ConstructorArguments.Length && i < constructor.Parameters.Length; i++)
+        private readonly Dictionary<string, int> _values = new();
+
+        public Arguments(AttributeData attribute)
         {
-            if (attribute.ConstructorArguments[i].Value is int value)
+            IMethodSymbol constructor = attribute.AttributeConstructor!;
+            for (int i = 0; i < attribute.ConstructorArguments.Length && i < constructor.Parameters.Length; i++)
             {
-                values[constructor.Parameters[i].Name] = value;
+                if (attribute.ConstructorArguments[i].Value is int value)
+                {
+                    _values[constructor.Parameters[i].Name] = value;
+                }
+            }
+
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (named.Key == "Activation" && named.Value.Value is int value)
+                {
+                    Activation = (Activation)value;
+                }
             }
         }
 
-        int activation = 0;
-        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-        {
-            if (named.Key == "Activation" && named.Value.Value is int value)
-            {
-                activation = value;
-            }
-        }
+        public Activation Activation { get; }
 
-        int Get(string name, int fallback) => values.TryGetValue(name, out int value) ? value : fallback;
-
-        return kind switch
-        {
-            LayerKind.Input => new LayerSpec(kind, Get("height", 0), Get("width", 0), Get("channels", 1), 0, 0),
-            LayerKind.Conv => new LayerSpec(kind, Get("filters", 0), Get("kernel", 0), Get("stride", 1), Get("padding", 0), activation),
-            LayerKind.MaxPool or LayerKind.AvgPool => new LayerSpec(kind, Get("size", 0), 0, Get("stride", Get("size", 0)), 0, 0),
-            _ => new LayerSpec(kind, Get("units", 0), 0, 0, 0, activation),
-        };
+        public int Get(string name, int fallback) => _values.TryGetValue(name, out int value) ? value : fallback;
     }
 
     private static bool SameNode(SyntaxNode first, SyntaxNode second) => first.SyntaxTree == second.SyntaxTree && first.Span == second.Span;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text;
 using System.Threading;
 using LeNet.Generator.Diagnostics;
 using LeNet.Generator.Model;
@@ -14,9 +15,6 @@ namespace LeNet.Generator.Shapes;
 /// </summary>
 internal static class ShapeChecker
 {
-    /// <summary>Activations above this many bytes are not put on the stack (LENET011).</summary>
-    public const int StackLimitBytes = 128 * 1024;
-
     public static CheckedNetwork Check(NetworkSpec spec, CancellationToken cancellationToken)
     {
         var problems = new List<Problem>();
@@ -50,9 +48,9 @@ internal static class ShapeChecker
             problems.Add(new Problem(Descriptors.LayersSplit.Id, ProblemSite.StrayLayer, i, null, Args(typeName)));
         }
 
-        if (spec.Unroll < (int)UnrollKind.None || spec.Unroll > (int)UnrollKind.Window)
+        if (spec.Unroll < KernelUnroll.None || spec.Unroll > KernelUnroll.Window)
         {
-            problems.Add(new Problem(Descriptors.UnknownUnroll.Id, ProblemSite.NetworkAttribute, 0, "Unroll", Args(Number(spec.Unroll))));
+            problems.Add(new Problem(Descriptors.UnknownUnroll.Id, ProblemSite.NetworkAttribute, 0, "Unroll", Args(Number((int)spec.Unroll))));
         }
 
         ShapeChain? chain = CheckLayers(spec, problems, cancellationToken);
@@ -63,18 +61,72 @@ internal static class ShapeChecker
             hasErrors |= Descriptors.IsError(problem.Id);
         }
 
-        return new CheckedNetwork(spec, hasErrors ? null : chain, new EquatableArray<Problem>(problems), hasErrors);
+        ShapeChain? sound = hasErrors ? null : chain;
+        return new CheckedNetwork(spec, sound, new EquatableArray<Problem>(problems), hasErrors, LayerClassNames(spec.Layers),
+            sound is null ? 0 : Fingerprint(sound));
+    }
+
+    /// <summary>FNV-1a 64 of a canonical text of the architecture: equal for equal networks, whatever the type is called.</summary>
+    internal static ulong Fingerprint(ShapeChain chain)
+    {
+        var text = new StringBuilder();
+        text.Append("lenet-v1;in ").Append(chain.InC).Append('x').Append(chain.InH).Append('x').Append(chain.InW);
+        foreach (LayerShape layer in chain.Layers)
+        {
+            text.Append(';').Append(layer.Kind).Append(' ').Append(layer.OutC).Append(' ')
+                .Append(layer.Kernel).Append(' ').Append(layer.Stride).Append(' ').Append(layer.Padding).Append(' ').Append(layer.Activation);
+        }
+
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in text.ToString())
+        {
+            hash = unchecked((hash ^ c) * 1099511628211UL);
+        }
+
+        return hash;
+    }
+
+    /// <summary>The nested class names of the layers after the input, by the same rule the chain uses.</summary>
+    private static EquatableArray<string> LayerClassNames(EquatableArray<LayerSpec> layers)
+    {
+        var names = new List<string>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        int weighted = 0;
+        foreach (LayerSpec layer in layers)
+        {
+            if (layer is InputSpec)
+            {
+                continue;
+            }
+
+            weighted += layer is ConvSpec or DenseSpec ? 1 : 0;
+            names.Add(UniqueClassName(layer, weighted, taken));
+        }
+
+        return new EquatableArray<string>(names);
+    }
+
+    private static string UniqueClassName(LayerSpec layer, int weighted, HashSet<string> taken)
+    {
+        string className = ClassName(layer, weighted);
+        for (char suffix = 'b'; !taken.Add(className); suffix++)
+        {
+            // A second pool after the same conv: Pool1, Pool1b, ...
+            className = ClassName(layer, weighted) + suffix;
+        }
+
+        return className;
     }
 
     private static ShapeChain? CheckLayers(NetworkSpec spec, List<Problem> problems, CancellationToken cancellationToken)
     {
         EquatableArray<LayerSpec> layers = spec.Layers;
-        if (layers.Count == 0 || layers[0].Kind != LayerKind.Input)
+        if (layers.Count == 0 || layers[0] is not InputSpec)
         {
             bool anyInput = false;
             foreach (LayerSpec layer in layers)
             {
-                anyInput |= layer.Kind == LayerKind.Input;
+                anyInput |= layer is InputSpec;
             }
 
             if (!anyInput)
@@ -85,21 +137,21 @@ internal static class ShapeChecker
 
         for (int i = 0; i < layers.Count; i++)
         {
-            if (layers[i].Kind == LayerKind.Input && i != 0)
+            if (layers[i] is InputSpec && i != 0)
             {
                 problems.Add(new Problem(Descriptors.InputNotFirst.Id, ProblemSite.Layer, i, null, Args(Number(i + 1))));
             }
         }
 
-        bool shapeKnown = layers.Count > 0 && layers[0].Kind == LayerKind.Input;
+        InputSpec? input = layers.Count > 0 ? layers[0] as InputSpec : null;
+        bool shapeKnown = input is not null;
         int c = 0, h = 0, w = 0;
-        if (shapeKnown)
+        if (input is not null)
         {
-            LayerSpec input = layers[0];
-            shapeKnown &= Positive(problems, 0, "Input", "height", input.A);
-            shapeKnown &= Positive(problems, 0, "Input", "width", input.B);
-            shapeKnown &= Positive(problems, 0, "Input", "channels", input.C);
-            (h, w, c) = (input.A, input.B, input.C);
+            shapeKnown &= Positive(problems, 0, "Input", "height", input.Height);
+            shapeKnown &= Positive(problems, 0, "Input", "width", input.Width);
+            shapeKnown &= Positive(problems, 0, "Input", "channels", input.Channels);
+            (h, w, c) = (input.Height, input.Width, input.Channels);
             if (shapeKnown && !Fits((long)c * h * w))
             {
                 problems.Add(new Problem(Descriptors.TooLarge.Id, ProblemSite.Layer, 0, null, Args("Input", "input size")));
@@ -112,6 +164,7 @@ internal static class ShapeChecker
             }
         }
 
+        (int c0, int h0, int w0) = (c, h, w);
         var shapes = new List<LayerShape>();
         bool flat = false;
         int weighted = 0;
@@ -124,45 +177,46 @@ internal static class ShapeChecker
         {
             cancellationToken.ThrowIfCancellationRequested();
             LayerSpec layer = layers[i];
-            if (layer.Kind == LayerKind.Input)
+            if (layer is InputSpec)
             {
                 continue;
             }
 
             bool isLast = i == layers.Count - 1;
-            if (layer.Kind is LayerKind.Conv or LayerKind.Dense)
+            if (layer is ConvSpec or DenseSpec)
             {
                 weighted++;
             }
 
             string name = LayerName(layer, weighted, isLast);
-            string className = ClassName(layer, weighted);
-            for (char suffix = 'b'; !classNames.Add(className); suffix++)
+            string className = UniqueClassName(layer, weighted, classNames);
+            Activation activation = layer switch
             {
-                // A second pool after the same conv: Pool1, Pool1b, ...
-                className = ClassName(layer, weighted) + suffix;
-            }
+                ConvSpec conv => conv.Activation,
+                DenseSpec dense => dense.Activation,
+                _ => Activation.None,
+            };
 
-            if (layer.Activation < (int)ActivationKind.None || layer.Activation > (int)ActivationKind.Softmax)
+            if (activation < Activation.None || activation > Activation.Softmax)
             {
-                problems.Add(new Problem(Descriptors.UnknownActivation.Id, ProblemSite.Layer, i, "Activation", Args(name, Number(layer.Activation))));
+                problems.Add(new Problem(Descriptors.UnknownActivation.Id, ProblemSite.Layer, i, "Activation", Args(name, Number((int)activation))));
             }
-            else if (layer.Activation == (int)ActivationKind.Softmax && (!isLast || layer.Kind != LayerKind.Dense))
+            else if (activation == Activation.Softmax && (!isLast || layer is not DenseSpec))
             {
                 problems.Add(new Problem(Descriptors.SoftmaxNotLast.Id, ProblemSite.Layer, i, "Activation", Args(name)));
             }
 
-            if (layer.Kind != LayerKind.Dense && flat)
+            if (layer is not DenseSpec && flat)
             {
-                problems.Add(new Problem(Descriptors.SpatialAfterDense.Id, ProblemSite.Layer, i, null, Args(name, KindWord(layer.Kind))));
+                problems.Add(new Problem(Descriptors.SpatialAfterDense.Id, ProblemSite.Layer, i, null, Args(name, layer.AttributeName)));
                 shapeKnown = false;
             }
 
-            LayerShape? shape = layer.Kind switch
+            LayerShape? shape = layer switch
             {
-                LayerKind.Conv => CheckConv(layer, i, name, className, problems, ref shapeKnown, c, h, w),
-                LayerKind.MaxPool or LayerKind.AvgPool => CheckPool(layer, i, name, className, problems, ref shapeKnown, c, h, w),
-                _ => CheckDense(layer, i, name, className, problems, ref shapeKnown, c, h, w),
+                ConvSpec conv => CheckConv(conv, i, name, className, problems, ref shapeKnown, c, h, w),
+                PoolSpec pool => CheckPool(pool, i, name, className, problems, ref shapeKnown, c, h, w),
+                _ => CheckDense((DenseSpec)layer, i, name, className, problems, ref shapeKnown, c, h, w),
             };
 
             if (shape is null || !shapeKnown)
@@ -172,7 +226,7 @@ internal static class ShapeChecker
             }
 
             // Lay out parameters and workspace in 64-bit and refuse anything past int range.
-            long paddedLength = shape.Padding > 0 ? (long)shape.InC * shape.PaddedH * shape.PaddedW : 0;
+            long paddedLength = shape.PaddedLength;
             long weightsEnd = parameterOffset + shape.WeightLength + shape.BiasLength;
             long workspaceEnd = workspaceOffset + paddedLength + shape.OutputLength;
             if (!Fits(weightsEnd) || !Fits(workspaceEnd))
@@ -186,7 +240,6 @@ internal static class ShapeChecker
             shape = shape with
             {
                 WeightOffset = (int)parameterOffset,
-                BiasOffset = (int)parameterOffset + shape.WeightLength,
                 InputOffset = inputOffset,
                 PaddedOffset = paddedOffset,
                 OutputOffset = (int)(workspaceOffset + paddedLength),
@@ -196,7 +249,7 @@ internal static class ShapeChecker
             inputOffset = shape.OutputOffset;
             shapes.Add(shape);
             (c, h, w) = (shape.OutC, shape.OutH, shape.OutW);
-            flat = layer.Kind == LayerKind.Dense;
+            flat = layer is DenseSpec;
         }
 
         if (!shapeKnown || shapes.Count == 0)
@@ -204,19 +257,19 @@ internal static class ShapeChecker
             return null;
         }
 
-        if (workspaceOffset * sizeof(float) > StackLimitBytes)
+        var chain = new ShapeChain(c0, h0, w0, (int)parameterOffset, (int)workspaceOffset, new EquatableArray<LayerShape>(shapes));
+        if (!chain.WorkspaceOnStack)
         {
             problems.Add(new Problem(Descriptors.WorkspaceTooLargeForStack.Id, ProblemSite.NetworkAttribute, 0, null,
-                Args(spec.DisplayName, Number(workspaceOffset * sizeof(float)), Number(StackLimitBytes))));
+                Args(spec.DisplayName, Number(workspaceOffset * sizeof(float)), Number(ShapeChain.StackLimitBytes))));
         }
 
-        LayerSpec first = layers[0];
-        return new ShapeChain(first.C, first.A, first.B, (int)parameterOffset, (int)workspaceOffset, new EquatableArray<LayerShape>(shapes));
+        return chain;
     }
 
-    private static LayerShape? CheckConv(LayerSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
+    private static LayerShape? CheckConv(ConvSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
     {
-        int filters = layer.A, kernel = layer.B, stride = layer.C, padding = layer.D;
+        int filters = layer.Filters, kernel = layer.Kernel, stride = layer.Stride, padding = layer.Padding;
         bool ok = Positive(problems, index, name, "filters", filters);
         ok &= Positive(problems, index, name, "kernel", kernel);
         ok &= Positive(problems, index, name, "stride", stride);
@@ -244,7 +297,7 @@ internal static class ShapeChecker
             return null;
         }
 
-        int outH = (int)(((paddedH - kernel) / stride) + 1), outW = (int)(((paddedW - kernel) / stride) + 1);
+        long outH = LayerShape.OutputSize(h, kernel, stride, padding), outW = LayerShape.OutputSize(w, kernel, stride, padding);
         long weights = (long)filters * c * kernel * kernel;
         long outputs = (long)filters * outH * outW;
         if (!Fits(weights + filters) || !Fits(outputs) || !Fits(paddedH * paddedW * c))
@@ -254,18 +307,16 @@ internal static class ShapeChecker
             return null;
         }
 
-        long inputs = (long)c * h * w;
-        return new LayerShape(name, className, LayerKind.Conv, (ActivationKind)layer.Activation, c, h, w, filters, outH, outW,
-            kernel, stride, padding, 0, (int)weights, 0, filters, 0, 0, -1, inputs * outputs);
+        return LayerShape.Conv(name, className, layer, c, h, w);
     }
 
-    private static LayerShape? CheckPool(LayerSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
+    private static LayerShape? CheckPool(PoolSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
     {
-        int size = layer.A, stride = layer.C;
+        int size = layer.Size, stride = layer.Stride;
         bool ok = Positive(problems, index, name, "size", size);
 
         // A stride left out copies the size, so its error would only repeat the size's, on the whole attribute.
-        if (ok || stride != size)
+        if (ok || stride != PoolSpec.DefaultStride(size))
         {
             ok &= Positive(problems, index, name, "stride", stride);
         }
@@ -281,14 +332,12 @@ internal static class ShapeChecker
             return null;
         }
 
-        int outH = ((h - size) / stride) + 1, outW = ((w - size) / stride) + 1;
-        return new LayerShape(name, className, layer.Kind, ActivationKind.None, c, h, w, c, outH, outW,
-            size, stride, 0, 0, 0, 0, 0, 0, 0, -1, 0);
+        return LayerShape.Pool(name, className, layer, c, h, w);
     }
 
-    private static LayerShape? CheckDense(LayerSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
+    private static LayerShape? CheckDense(DenseSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
     {
-        int units = layer.A;
+        int units = layer.Units;
         bool ok = Positive(problems, index, name, "units", units);
         if (!ok || !shapeKnown)
         {
@@ -305,8 +354,7 @@ internal static class ShapeChecker
             return null;
         }
 
-        return new LayerShape(name, className, LayerKind.Dense, (ActivationKind)layer.Activation, (int)inputs, 1, 1, units, 1, 1,
-            0, 1, 0, 0, (int)weights, 0, units, 0, 0, -1, 0);
+        return LayerShape.Dense(name, className, layer, c, h, w);
     }
 
     /// <summary>Reports a window larger than its input (LENET002) or a stride that leaves input unread (LENET010).</summary>
@@ -343,27 +391,19 @@ internal static class ShapeChecker
     }
 
     /// <summary>CONVn, POOLn and FCn count weighted layers; a pool shares its conv's number; a softmax output is "Softmax".</summary>
-    private static string LayerName(LayerSpec layer, int weighted, bool isLast) => layer.Kind switch
+    private static string LayerName(LayerSpec layer, int weighted, bool isLast) => layer switch
     {
-        LayerKind.Conv => "CONV" + Number(weighted),
-        LayerKind.MaxPool or LayerKind.AvgPool => "POOL" + Number(weighted),
-        _ when isLast && layer.Activation == (int)ActivationKind.Softmax => "Softmax",
+        ConvSpec => "CONV" + Number(weighted),
+        PoolSpec => "POOL" + Number(weighted),
+        DenseSpec { Activation: Activation.Softmax } when isLast => "Softmax",
         _ => "FC" + Number(weighted),
     };
 
-    private static string ClassName(LayerSpec layer, int weighted) => layer.Kind switch
+    private static string ClassName(LayerSpec layer, int weighted) => layer switch
     {
-        LayerKind.Conv => "Conv" + Number(weighted),
-        LayerKind.MaxPool or LayerKind.AvgPool => "Pool" + Number(weighted),
+        ConvSpec => "Conv" + Number(weighted),
+        PoolSpec => "Pool" + Number(weighted),
         _ => "Fc" + Number(weighted),
-    };
-
-    private static string KindWord(LayerKind kind) => kind switch
-    {
-        LayerKind.Conv => "Conv",
-        LayerKind.MaxPool => "MaxPool",
-        LayerKind.AvgPool => "AvgPool",
-        _ => kind.ToString(),
     };
 
     private static bool Fits(long value) => value >= 0 && value <= int.MaxValue;

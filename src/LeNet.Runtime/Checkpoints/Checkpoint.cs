@@ -22,10 +22,11 @@ namespace LeNet;
 /// </code>
 /// <para>
 /// <see cref="Save"/> writes a temporary file in the target folder and renames it over the target, so the path holds
-/// either the old checkpoint or the complete new one, never a half-written file. <see cref="Load"/> validates the whole
-/// file (magic, version, every length, truncation, trailing bytes, checksum, fingerprint, parameter count) before it
-/// returns, so a caller that copies the result into a network only after <see cref="Load"/> returns never applies
-/// half of a bad checkpoint.
+/// either the old checkpoint or the complete new one, never a half-written file, even when the process is killed; it
+/// refuses targets that are not regular files and names the caller's path in every error. <see cref="Load"/> reads at
+/// most the length the header allows and validates the whole file (magic, version, every length, truncation, trailing
+/// bytes, checksum, fingerprint, parameter count, finite values, counters in range) before it returns, so a caller that
+/// copies the result into a network only after <see cref="Load"/> returns never applies half of a bad checkpoint.
 /// </para>
 /// </remarks>
 public static class Checkpoint
@@ -42,85 +43,185 @@ public static class Checkpoint
     /// <summary>Most optimizer state buffers one checkpoint may hold.</summary>
     public const int MaxOptimizerBuffers = 1024;
 
-    const int ChecksumLength = sizeof(ulong);
+    /// <summary>Largest epoch count a checkpoint may hold: far beyond any run, far below overflow.</summary>
+    public const int MaxEpoch = 1_000_000_000;
 
-    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    /// <summary>Largest optimizer step count a checkpoint may hold (2^53): far beyond any run, far below overflow.</summary>
+    public const long MaxStep = 1L << 53;
+
+    private const int ChecksumLength = sizeof(ulong);
+
+    /// <summary>Bytes of the fields before the optimizer name and after it, up to the first buffer: S = 44 + N + ... .</summary>
+    private const int FixedLength = 44;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Writes <paramref name="data"/> to <paramref name="path"/> atomically: the bytes go to a temporary file in the same
-    /// folder, which is flushed to disk and then renamed over <paramref name="path"/>. On failure the temporary file is
-    /// deleted and any checkpoint already at <paramref name="path"/> is left as it was.
+    /// folder, which is flushed to disk and then renamed over <paramref name="path"/>, and the folder is flushed after the
+    /// rename. The path holds the old checkpoint or the complete new one, never a mix, even if the process is killed.
     /// </summary>
-    /// <param name="path">The checkpoint file; its folder must exist. An existing file is replaced.</param>
-    /// <param name="data">What to save; validated before anything is written.</param>
+    /// <remarks>
+    /// A symbolic link is followed on purpose: the file it points to is replaced and the link is kept. A replaced file
+    /// keeps its permission bits. Temporaries of earlier saves of the same file that were killed are deleted afterwards
+    /// (a temporary another save is still writing is locked and left alone). See <c>docs/checkpoint-format.md</c>.
+    /// </remarks>
+    /// <param name="path">The checkpoint file; its folder must exist. An existing regular file is replaced.</param>
+    /// <param name="data">What to save; validated (counts in range, every float finite) before anything is written.</param>
     /// <exception cref="ArgumentException"><paramref name="data"/> is incomplete or out of range, or <paramref name="path"/> names a folder.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
-    /// <exception cref="IOException">Writing or renaming failed.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file is read-only, or the folder does not take new files.</exception>
+    /// <exception cref="IOException">
+    /// The path is not a regular file (a folder, FIFO, device or socket), or writing or renaming failed. Every message
+    /// names <paramref name="path"/> as given.
+    /// </exception>
     public static void Save(string path, CheckpointData data)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(data);
         byte[] bytes = Serialize(data);
-
-        string fullPath = Path.GetFullPath(path);
-        string fileName = Path.GetFileName(fullPath);
-        if (fileName.Length == 0)
-            throw new ArgumentException($"Expected a file path for the checkpoint, got the folder '{path}'.", nameof(path));
-        string folder = Path.GetDirectoryName(fullPath)!;
-        if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"Cannot save checkpoint '{fullPath}': the folder '{folder}' does not exist.");
-
-        string temporary = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (IOException)
-            {
-                // Best effort: the original exception is the one worth reporting.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-            throw;
-        }
+        SafeFiles.WriteAtomically(path, "checkpoint", bytes);
     }
 
     /// <summary>
+    /// Checks, before any work is done, that <see cref="Save"/> (or <see cref="Weights.Save(string, ulong, ReadOnlySpan{float})"/>) could write to
+    /// <paramref name="path"/>: it names a file, its folder exists and takes new files, and whatever is there (after
+    /// links) is a writable regular file or nothing. Nothing at the path is changed.
+    /// </summary>
+    /// <param name="path">The file a later save will write.</param>
+    /// <returns>The file a save would replace: the full path with links resolved.</returns>
+    /// <exception cref="ArgumentException">The path is empty or names a folder.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file is read-only, or the folder does not take new files.</exception>
+    /// <exception cref="IOException">The path is not a regular file (a folder, FIFO, device or socket).</exception>
+    public static string EnsureWritable(string path) => SafeFiles.EnsureWritable(path, "file");
+
+    /// <summary>
     /// Reads and validates the checkpoint at <paramref name="path"/>. Nothing is returned unless the whole file is
-    /// well-formed, its checksum matches and it belongs to the expected architecture.
+    /// well-formed, its checksum matches, it belongs to the expected architecture and every value is in range.
     /// </summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="expectedFingerprint">The fingerprint of the architecture the caller will load the parameters into.</param>
     /// <param name="expectedParameterCount">The number of parameters of that architecture.</param>
     /// <returns>The checkpoint's contents, in freshly allocated arrays.</returns>
     /// <exception cref="InvalidDataException">
-    /// The file is not a checkpoint, has another format version, is truncated, has trailing bytes, is corrupted
-    /// (checksum), or was saved for another architecture or parameter count. The message names the file and the
-    /// expected and found values.
+    /// The path is not a regular file; or the file is not a checkpoint, has another format version, is truncated, has
+    /// trailing bytes, is corrupted (checksum), was saved for another architecture or parameter count, or holds values
+    /// no training run writes (non-finite floats, counters out of range). The message names the file and the expected
+    /// and found values. At most <see cref="MaxFileLength"/> bytes are read.
     /// </exception>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The file, or its folder, does not exist.</exception>
     public static CheckpointData Load(string path, ulong expectedFingerprint, int expectedParameterCount)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedParameterCount);
-        byte[] bytes = File.ReadAllBytes(path);
-        return Parse(bytes, path, expectedFingerprint, expectedParameterCount);
+        using FileStream stream = SafeFiles.OpenForReading(path, "Checkpoint", reason => Bad(path, reason));
+        return Read(stream, expectedFingerprint, expectedParameterCount, path);
+    }
+
+    /// <summary>
+    /// Reads and validates a checkpoint from <paramref name="stream"/> (from its position to its end), as
+    /// <see cref="Load"/> does for a file. Reads at most <see cref="MaxFileLength"/> bytes.
+    /// </summary>
+    /// <param name="stream">The checkpoint bytes; need not be seekable.</param>
+    /// <param name="expectedFingerprint">The fingerprint of the architecture the caller will load the parameters into.</param>
+    /// <param name="expectedParameterCount">The number of parameters of that architecture.</param>
+    /// <param name="source">Names the data in error messages (a file name, "embedded resource").</param>
+    /// <exception cref="InvalidDataException">As for <see cref="Load"/>.</exception>
+    public static CheckpointData Read(Stream stream, ulong expectedFingerprint, int expectedParameterCount, string source = "stream")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedParameterCount);
+        byte[] bytes = ReadBounded(stream, source, expectedFingerprint, expectedParameterCount);
+        return Parse(bytes, source, expectedFingerprint, expectedParameterCount);
+    }
+
+    /// <summary>
+    /// The longest checkpoint of <paramref name="parameterCount"/> parameters: the longest optimizer name and the most
+    /// state buffers, each of at most <paramref name="parameterCount"/> floats. Readers never read more than the bound
+    /// that the file's own header gives within this.
+    /// </summary>
+    public static long MaxFileLength(int parameterCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
+        return LengthFor(MaxOptimizerNameBytes, MaxOptimizerBuffers, parameterCount);
+    }
+
+    /// <summary>File length for a name of <paramref name="nameLength"/> bytes and <paramref name="buffers"/> full-length buffers.</summary>
+    private static long LengthFor(int nameLength, int buffers, int parameterCount) =>
+        FixedLength + nameLength + (buffers * (sizeof(int) + (4L * parameterCount))) + (4L * parameterCount) + ChecksumLength;
+
+    /// <summary>
+    /// Reads the header first and from it the most bytes a checkpoint with the expected parameter count can have, and
+    /// never reads more: a huge file, or an endless stream such as /dev/zero, is refused after a bounded read.
+    /// </summary>
+    private static byte[] ReadBounded(Stream stream, string source, ulong expectedFingerprint, int expectedParameterCount)
+    {
+        var prefix = new byte[FixedLength + MaxOptimizerNameBytes];
+        int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+        if (got < prefix.Length)
+        {
+            // The whole file is shorter than the longest header: parse it as it is.
+            return prefix[..got];
+        }
+
+        long limit = MaxLengthFromHeader(prefix, source, expectedFingerprint, expectedParameterCount);
+        var bytes = new byte[Math.Max(prefix.Length, Math.Min(limit + 1, 1 << 20))];
+        prefix.CopyTo(bytes, 0);
+        int filled = prefix.Length;
+        while (true)
+        {
+            if (filled > limit)
+            {
+                throw Bad(source, $"expected at most {limit} bytes for a checkpoint of {expectedParameterCount} parameters with the optimizer buffers its header announces, but the data goes on past {limit} bytes");
+            }
+
+            if (filled == bytes.Length)
+            {
+                Array.Resize(ref bytes, (int)Math.Min(limit + 1, (long)bytes.Length * 2));
+            }
+
+            int read = stream.Read(bytes, filled, bytes.Length - filled);
+            if (read == 0)
+            {
+                return bytes[..filled];
+            }
+
+            filled += read;
+        }
+    }
+
+    /// <summary>
+    /// From a header prefix of at least <see cref="FixedLength"/> + <see cref="MaxOptimizerNameBytes"/> bytes: the most
+    /// bytes the file may have. A header that is already wrong is refused here with the same message as in
+    /// <see cref="Parse"/>, so nothing more is read.
+    /// </summary>
+    private static long MaxLengthFromHeader(ReadOnlySpan<byte> prefix, string source, ulong expectedFingerprint, int expectedParameterCount)
+    {
+        CheckMagicAndVersion(prefix, source);
+        int parameterCount = BinaryPrimitives.ReadInt32LittleEndian(prefix[20..]);
+        if (parameterCount != expectedParameterCount)
+        {
+            ulong fingerprint = BinaryPrimitives.ReadUInt64LittleEndian(prefix[12..]);
+            if (fingerprint != expectedFingerprint)
+            {
+                throw Bad(source, $"architecture fingerprint mismatch: expected {Hex(expectedFingerprint)}, the checkpoint has {Hex(fingerprint)} (it was saved from a different network, with {parameterCount} parameters instead of {expectedParameterCount})");
+            }
+
+            throw ParameterCountMismatch(source, expectedParameterCount, parameterCount);
+        }
+
+        int nameLength = BinaryPrimitives.ReadInt32LittleEndian(prefix[24..]);
+        CheckNameLength(source, nameLength);
+        int bufferCount = BinaryPrimitives.ReadInt32LittleEndian(prefix[(40 + nameLength)..]);
+        CheckBufferCount(source, bufferCount, 40 + nameLength);
+        return LengthFor(nameLength, bufferCount, parameterCount);
     }
 
     /// <summary>The complete file contents for <paramref name="data"/>, checksum included.</summary>
-    internal static byte[] Serialize(CheckpointData data)
+    /// <param name="data">What to serialize.</param>
+    /// <param name="validate">False only in tests that need a well-formed file with hostile values.</param>
+    internal static byte[] Serialize(CheckpointData data, bool validate = true)
     {
         float[] parameters = data.Parameters
             ?? throw new ArgumentException("CheckpointData.Parameters is null.", nameof(data));
@@ -128,26 +229,43 @@ public static class Checkpoint
             ?? throw new ArgumentException("CheckpointData.OptimizerName is null; use \"\" for no optimizer.", nameof(data));
         float[][] state = data.OptimizerState
             ?? throw new ArgumentException("CheckpointData.OptimizerState is null; use an empty array for no state.", nameof(data));
-        if (data.Step < 0)
-            throw new ArgumentException($"Expected a non-negative optimizer step, got {data.Step}.", nameof(data));
-        if (data.Epoch < 0)
-            throw new ArgumentException($"Expected a non-negative epoch count, got {data.Epoch}.", nameof(data));
+        if (validate)
+        {
+            string? problem = CheckValues(parameters, state, data.Step, data.Epoch);
+            if (problem is not null)
+            {
+                throw new ArgumentException($"Cannot save this checkpoint: {problem}.", nameof(data));
+            }
+        }
+
         byte[] nameBytes = StrictUtf8.GetBytes(name);
         if (nameBytes.Length > MaxOptimizerNameBytes)
+        {
             throw new ArgumentException($"Expected an optimizer name of at most {MaxOptimizerNameBytes} UTF-8 bytes, got {nameBytes.Length}.", nameof(data));
+        }
+
         if (state.Length > MaxOptimizerBuffers)
+        {
             throw new ArgumentException($"Expected at most {MaxOptimizerBuffers} optimizer state buffers, got {state.Length}.", nameof(data));
+        }
 
         long length = Magic.Length + sizeof(int) + sizeof(ulong) + sizeof(int)
             + sizeof(int) + nameBytes.Length + sizeof(long) + sizeof(int) + sizeof(int);
         for (int i = 0; i < state.Length; i++)
         {
             float[] buffer = state[i] ?? throw new ArgumentException($"CheckpointData.OptimizerState[{i}] is null.", nameof(data));
-            length += sizeof(int) + (long)buffer.Length * sizeof(float);
+            if (validate && buffer.Length > parameters.Length)
+            {
+                throw new ArgumentException($"Expected optimizer state buffers of at most {parameters.Length} floats (one per parameter), got {buffer.Length} in buffer {i}.", nameof(data));
+            }
+
+            length += sizeof(int) + ((long)buffer.Length * sizeof(float));
         }
         length += (long)parameters.Length * sizeof(float) + ChecksumLength;
         if (length > Array.MaxLength)
+        {
             throw new ArgumentException($"The checkpoint would be {length} bytes, more than one array can hold.", nameof(data));
+        }
 
         var bytes = new byte[length];
         var writer = new Writer(bytes);
@@ -173,37 +291,28 @@ public static class Checkpoint
     /// <summary>Validates and decodes a whole checkpoint file; <paramref name="source"/> names it in error messages.</summary>
     internal static CheckpointData Parse(ReadOnlySpan<byte> bytes, string source, ulong expectedFingerprint, int expectedParameterCount)
     {
-        ReadOnlySpan<byte> magic = "LENETCKP"u8;
-        if (bytes.Length < magic.Length || !bytes[..magic.Length].SequenceEqual(magic))
-        {
-            if (magic.StartsWith(bytes))
-                throw Bad(source, $"truncated: the file is {bytes.Length} bytes long, not even the 8-byte magic '{Magic}'");
-            throw Bad(source, $"not a LeNet checkpoint: expected the magic '{Magic}', found {Describe(bytes[..Math.Min(bytes.Length, magic.Length)])}");
-        }
-
-        var reader = new Reader(bytes, source) { Position = magic.Length };
-        int version = reader.Int32("the format version");
-        if (version != FormatVersion)
-            throw Bad(source, $"format version {version} is not supported: this build reads version {FormatVersion}"
-                + (version > FormatVersion ? " (the file was written by a newer LeNet)" : ""));
-
+        CheckMagicAndVersion(bytes, source);
+        var reader = new Reader(bytes, source) { Position = Magic.Length + sizeof(int) };
         ulong fingerprint = reader.UInt64("the architecture fingerprint");
         int parameterCount = reader.Length("the parameter count", sizeof(float));
         int nameLength = reader.Int32("the optimizer name length");
-        if (nameLength < 0 || nameLength > MaxOptimizerNameBytes)
-            throw Bad(source, $"expected an optimizer name length of 0 to {MaxOptimizerNameBytes} bytes, found {nameLength} at offset {reader.Position - sizeof(int)}");
+        CheckNameLength(source, nameLength);
         ReadOnlySpan<byte> nameBytes = reader.Bytes(nameLength, "the optimizer name");
         long step = reader.Int64("the optimizer step");
         int epoch = reader.Int32("the epoch count");
         int bufferCount = reader.Int32("the optimizer buffer count");
-        if (bufferCount < 0 || bufferCount > MaxOptimizerBuffers)
-            throw Bad(source, $"expected 0 to {MaxOptimizerBuffers} optimizer state buffers, found {bufferCount} at offset {reader.Position - sizeof(int)}");
+        CheckBufferCount(source, bufferCount, reader.Position - sizeof(int));
 
         // Walk the structure once without copying: every length must fit in the file before anything is allocated.
         int stateStart = reader.Position;
         for (int i = 0; i < bufferCount; i++)
         {
             int bufferLength = reader.Length($"the length of optimizer buffer {i}", sizeof(float));
+            if (bufferLength > parameterCount)
+            {
+                throw Bad(source, $"expected optimizer buffer {i} to hold at most {parameterCount} floats (one per parameter), found {bufferLength} at offset {reader.Position - sizeof(int)}");
+            }
+
             reader.Bytes(bufferLength * sizeof(float), $"optimizer buffer {i}");
         }
         int parametersStart = reader.Position;
@@ -211,20 +320,25 @@ public static class Checkpoint
         int checksumStart = reader.Position;
         ulong storedChecksum = reader.UInt64("the checksum");
         if (reader.Position != bytes.Length)
+        {
             throw Bad(source, $"expected the file to end after the checksum at {reader.Position} bytes, but it is {bytes.Length} bytes long ({bytes.Length - reader.Position} trailing bytes)");
+        }
 
         ulong actualChecksum = XxHash64.HashToUInt64(bytes[..checksumStart]);
         if (actualChecksum != storedChecksum)
+        {
             throw Bad(source, $"checksum mismatch: the file stores {Hex(storedChecksum)}, its contents hash to {Hex(actualChecksum)}; the file is corrupted");
+        }
 
         if (fingerprint != expectedFingerprint)
+        {
             throw Bad(source, $"architecture fingerprint mismatch: expected {Hex(expectedFingerprint)}, the checkpoint has {Hex(fingerprint)} (it was saved from a different network)");
+        }
+
         if (parameterCount != expectedParameterCount)
-            throw Bad(source, $"parameter count mismatch: expected {expectedParameterCount}, the checkpoint has {parameterCount}");
-        if (step < 0)
-            throw Bad(source, $"expected a non-negative optimizer step, found {step}");
-        if (epoch < 0)
-            throw Bad(source, $"expected a non-negative epoch count, found {epoch}");
+        {
+            throw ParameterCountMismatch(source, expectedParameterCount, parameterCount);
+        }
 
         string name;
         try
@@ -245,6 +359,11 @@ public static class Checkpoint
             state[i] = Floats(decoder.Bytes(bufferLength * sizeof(float), ""));
         }
         float[] parameters = Floats(bytes.Slice(parametersStart, parameterCount * sizeof(float)));
+        string? problem = CheckValues(parameters, state, step, epoch);
+        if (problem is not null)
+        {
+            throw Bad(source, problem);
+        }
 
         return new CheckpointData
         {
@@ -257,7 +376,99 @@ public static class Checkpoint
         };
     }
 
-    static float[] Floats(ReadOnlySpan<byte> source)
+    /// <summary>What is wrong with values no training run writes (non-finite floats, counters out of range), or null.</summary>
+    private static string? CheckValues(float[] parameters, float[][] state, long step, int epoch)
+    {
+        if (step < 0 || step > MaxStep)
+        {
+            return $"expected an optimizer step from 0 to {MaxStep}, found {step}";
+        }
+
+        if (epoch < 0 || epoch > MaxEpoch)
+        {
+            return $"expected an epoch count from 0 to {MaxEpoch}, found {epoch}";
+        }
+
+        int bad = IndexOfNonFinite(parameters);
+        if (bad >= 0)
+        {
+            return $"parameter {bad} is not finite ({parameters[bad].ToString(CultureInfo.InvariantCulture)})";
+        }
+
+        for (int b = 0; b < state.Length; b++)
+        {
+            bad = state[b] is null ? -1 : IndexOfNonFinite(state[b]);
+            if (bad >= 0)
+            {
+                return $"optimizer buffer {b} has a non-finite value at {bad} ({state[b][bad].ToString(CultureInfo.InvariantCulture)})";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The index of the first NaN or infinity, or -1.</summary>
+    internal static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        if (values.IsEmpty || float.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values)))
+        {
+            return -1;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void CheckMagicAndVersion(ReadOnlySpan<byte> bytes, string source)
+    {
+        ReadOnlySpan<byte> magic = "LENETCKP"u8;
+        if (bytes.Length < magic.Length || !bytes[..magic.Length].SequenceEqual(magic))
+        {
+            if (magic.StartsWith(bytes))
+            {
+                throw Bad(source, $"truncated: the file is {bytes.Length} bytes long, not even the 8-byte magic '{Magic}'");
+            }
+
+            string hint = bytes.StartsWith("LENETWTS"u8) ? " (this is a weights file: load it with LoadWeights)" : "";
+            throw Bad(source, $"not a LeNet checkpoint: expected the magic '{Magic}', found {Describe(bytes[..Math.Min(bytes.Length, magic.Length)])}{hint}");
+        }
+
+        var reader = new Reader(bytes, source) { Position = magic.Length };
+        int version = reader.Int32("the format version");
+        if (version != FormatVersion)
+        {
+            throw Bad(source, $"format version {version} is not supported: this build reads version {FormatVersion}"
+                + (version > FormatVersion ? " (the file was written by a newer LeNet)" : ""));
+        }
+    }
+
+    private static void CheckNameLength(string source, int nameLength)
+    {
+        if (nameLength < 0 || nameLength > MaxOptimizerNameBytes)
+        {
+            throw Bad(source, $"expected an optimizer name length of 0 to {MaxOptimizerNameBytes} bytes, found {nameLength} at offset 24");
+        }
+    }
+
+    private static void CheckBufferCount(string source, int bufferCount, int offset)
+    {
+        if (bufferCount < 0 || bufferCount > MaxOptimizerBuffers)
+        {
+            throw Bad(source, $"expected 0 to {MaxOptimizerBuffers} optimizer state buffers, found {bufferCount} at offset {offset}");
+        }
+    }
+
+    private static InvalidDataException ParameterCountMismatch(string source, int expected, int found) =>
+        Bad(source, $"parameter count mismatch: expected {expected}, the checkpoint has {found}");
+
+    private static float[] Floats(ReadOnlySpan<byte> source)
     {
         var values = new float[source.Length / sizeof(float)];
         if (BitConverter.IsLittleEndian)
@@ -267,36 +478,44 @@ public static class Checkpoint
         else
         {
             for (int i = 0; i < values.Length; i++)
+            {
                 values[i] = BinaryPrimitives.ReadSingleLittleEndian(source[(i * sizeof(float))..]);
+            }
         }
         return values;
     }
 
-    static string Hex(ulong value) => "0x" + value.ToString("X16", CultureInfo.InvariantCulture);
+    private static string Hex(ulong value) => "0x" + value.ToString("X16", CultureInfo.InvariantCulture);
 
-    static string Describe(ReadOnlySpan<byte> bytes)
+    private static string Describe(ReadOnlySpan<byte> bytes)
     {
         var text = new StringBuilder();
         foreach (byte b in bytes)
+        {
             text.Append(b.ToString("X2", CultureInfo.InvariantCulture)).Append(' ');
+        }
+
         text.Append('(').Append(bytes.Length).Append(bytes.Length == 1 ? " byte" : " bytes").Append(')');
         return text.ToString();
     }
 
-    static InvalidDataException Bad(string source, string message, Exception? inner = null) =>
+    private static InvalidDataException Bad(string source, string message, Exception? inner = null) =>
         new($"Checkpoint '{source}': {message}.", inner);
 
     /// <summary>Little-endian cursor over a checkpoint being parsed; a read past the end reports truncation.</summary>
-    ref struct Reader(ReadOnlySpan<byte> bytes, string source)
+    private ref struct Reader(ReadOnlySpan<byte> bytes, string source)
     {
-        readonly ReadOnlySpan<byte> _bytes = bytes;
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
 
         public int Position { get; set; }
 
         public ReadOnlySpan<byte> Bytes(int count, string what)
         {
             if (count > _bytes.Length - Position)
+            {
                 throw Bad(source, $"truncated: the file is {_bytes.Length} bytes long and ends inside {what}, which needs {count} bytes from offset {Position}");
+            }
+
             ReadOnlySpan<byte> span = _bytes.Slice(Position, count);
             Position += count;
             return span;
@@ -314,17 +533,23 @@ public static class Checkpoint
             int offset = Position;
             int count = Int32(what);
             if (count < 0)
+            {
                 throw Bad(source, $"expected {what} to be non-negative, found {count} at offset {offset}");
+            }
+
             if ((long)count * elementSize > _bytes.Length - Position)
+            {
                 throw Bad(source, $"truncated or corrupted: {what} at offset {offset} is {count} ({(long)count * elementSize} bytes), but only {_bytes.Length - Position} bytes follow in the {_bytes.Length}-byte file");
+            }
+
             return count;
         }
     }
 
     /// <summary>Little-endian cursor over a checkpoint being written into a buffer of exactly the right size.</summary>
-    ref struct Writer(Span<byte> bytes)
+    private ref struct Writer(Span<byte> bytes)
     {
-        readonly Span<byte> _bytes = bytes;
+        private readonly Span<byte> _bytes = bytes;
 
         public int Position { get; private set; }
 
@@ -362,7 +587,9 @@ public static class Checkpoint
             else
             {
                 for (int i = 0; i < values.Length; i++)
+                {
                     BinaryPrimitives.WriteSingleLittleEndian(destination[(i * sizeof(float))..], values[i]);
+                }
             }
             Position += destination.Length;
         }

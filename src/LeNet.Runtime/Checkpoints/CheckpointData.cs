@@ -19,18 +19,21 @@ public sealed class CheckpointData
     /// </summary>
     public required ulong Fingerprint { get; init; }
 
-    /// <summary>All weights and biases, in the network's flat <c>Parameters</c> order.</summary>
+    /// <summary>All weights and biases, in the network's flat <c>Parameters</c> order; all finite (NaN and infinities are refused).</summary>
     public required float[] Parameters { get; init; }
 
     /// <summary>The optimizer's name (for example <c>"Adam"</c>); empty when the checkpoint carries no optimizer.</summary>
     public string OptimizerName { get; init; } = "";
 
-    /// <summary>Number of optimizer steps taken so far (Adam's <c>t</c>); not negative.</summary>
+    /// <summary>Number of optimizer steps taken so far (Adam's <c>t</c>), 0 to <see cref="Checkpoint.MaxStep"/>.</summary>
     public long Step { get; init; }
 
-    /// <summary>Number of training epochs completed; not negative.</summary>
+    /// <summary>Number of training epochs completed, 0 to <see cref="Checkpoint.MaxEpoch"/>.</summary>
     public int Epoch { get; init; }
 
-    /// <summary>The optimizer's state buffers in the optimizer's own order (Adam: first then second moments); empty for plain SGD.</summary>
+    /// <summary>
+    /// The optimizer's state buffers in the optimizer's own order (Adam: first then second moments); empty for plain SGD.
+    /// Each holds at most one finite float per parameter.
+    /// </summary>
     public float[][] OptimizerState { get; init; } = [];
 }

@@ -49,7 +49,11 @@ public abstract class Optimizer
         Apply(parameters, gradients, learningRate, Step, _state);
     }
 
-    /// <summary>Replaces the step count and state, as read from a checkpoint. Validates everything before changing anything.</summary>
+    /// <summary>
+    /// Replaces the step count and state, as read from a checkpoint. Validates everything before changing anything: the
+    /// number and length of the buffers, that every value is finite and that it is state this optimizer can produce
+    /// (Adam's and RMSProp's averages of squared gradients are never negative).
+    /// </summary>
     public void Restore(long step, float[][] state, int parameterCount)
     {
         if (step < 0)
@@ -63,16 +67,68 @@ public abstract class Optimizer
             throw new ArgumentException($"{Name} keeps {StateBuffers} state buffer(s), the checkpoint has {state.Length}.", nameof(state));
         }
 
-        foreach (float[] buffer in state)
+        for (int b = 0; b < state.Length; b++)
         {
+            float[] buffer = state[b];
             if (buffer.Length != parameterCount)
             {
                 throw new ArgumentException($"Expected optimizer state of {parameterCount} floats per buffer, got {buffer.Length}.", nameof(state));
             }
+
+            int bad = Checkpoint.IndexOfNonFinite(buffer);
+            if (bad >= 0)
+            {
+                throw new ArgumentException($"{Name} state buffer {b} has a non-finite value at {bad}.", nameof(state));
+            }
+        }
+
+        string? problem = fresh ? null : CheckState(state);
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(state));
         }
 
         Step = step;
         _state = fresh ? [] : Array.ConvertAll(state, buffer => (float[])buffer.Clone());
+    }
+
+    /// <summary>What is wrong with restored state that this optimizer can never produce (finite values are checked already), or null.</summary>
+    protected virtual string? CheckState(float[][] state) => null;
+
+    /// <summary>The first index of a negative value in <paramref name="buffer"/>, or -1.</summary>
+    private protected static int IndexOfNegative(ReadOnlySpan<float> buffer)
+    {
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            if (buffer[i] < 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Refuses a hyper-parameter outside [0, 1), such as β = 1, which would freeze the running average.</summary>
+    private protected static float UnitInterval(float value, string name)
+    {
+        if (!(value >= 0 && value < 1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"Expected {name} in [0, 1).");
+        }
+
+        return value;
+    }
+
+    /// <summary>Refuses an ε that is not positive and finite (NaN would turn every update into NaN).</summary>
+    private protected static float PositiveFinite(float value, string name)
+    {
+        if (!(value > 0) || !float.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"Expected {name} to be positive and finite.");
+        }
+
+        return value;
     }
 
     /// <summary>The update rule. <paramref name="t"/> counts from 1.</summary>
@@ -126,7 +182,7 @@ public sealed class Momentum(float learningRate = Momentum.DefaultLearningRate, 
     public const float DefaultLearningRate = 0.1f;
 
     /// <summary>β, the weight of the running average (0.9).</summary>
-    public float Beta { get; } = beta;
+    public float Beta { get; } = UnitInterval(beta, nameof(beta));
 
     /// <inheritdoc/>
     public override string Name => "momentum";
@@ -153,16 +209,23 @@ public sealed class RmsProp(float learningRate = RmsProp.DefaultLearningRate, fl
     public const float DefaultLearningRate = 0.001f;
 
     /// <summary>β, the weight of the running average of squared gradients (0.999).</summary>
-    public float Beta { get; } = beta;
+    public float Beta { get; } = UnitInterval(beta, nameof(beta));
 
     /// <summary>ε, keeps the division finite (1e-8).</summary>
-    public float Epsilon { get; } = epsilon;
+    public float Epsilon { get; } = PositiveFinite(epsilon, nameof(epsilon));
 
     /// <inheritdoc/>
     public override string Name => "rmsprop";
 
     /// <inheritdoc/>
     protected override int StateBuffers => 1;
+
+    /// <inheritdoc/>
+    protected override string? CheckState(float[][] state)
+    {
+        int bad = IndexOfNegative(state[0]);
+        return bad < 0 ? null : $"rmsprop's running average of squared gradients is negative at {bad} ({state[0][bad]}); it can never be.";
+    }
 
     /// <inheritdoc/>
     protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
@@ -187,19 +250,26 @@ public sealed class Adam(float learningRate = Adam.DefaultLearningRate, float be
     public const float DefaultLearningRate = 0.001f;
 
     /// <summary>β₁ (0.9).</summary>
-    public float Beta1 { get; } = beta1;
+    public float Beta1 { get; } = UnitInterval(beta1, nameof(beta1));
 
     /// <summary>β₂ (0.999).</summary>
-    public float Beta2 { get; } = beta2;
+    public float Beta2 { get; } = UnitInterval(beta2, nameof(beta2));
 
     /// <summary>ε (1e-8).</summary>
-    public float Epsilon { get; } = epsilon;
+    public float Epsilon { get; } = PositiveFinite(epsilon, nameof(epsilon));
 
     /// <inheritdoc/>
     public override string Name => "adam";
 
     /// <inheritdoc/>
     protected override int StateBuffers => 2;
+
+    /// <inheritdoc/>
+    protected override string? CheckState(float[][] state)
+    {
+        int bad = IndexOfNegative(state[1]);
+        return bad < 0 ? null : $"adam's second moment v is negative at {bad} ({state[1][bad]}); it can never be.";
+    }
 
     /// <inheritdoc/>
     protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)

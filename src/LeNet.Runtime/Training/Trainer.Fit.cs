@@ -136,10 +136,10 @@ public sealed partial class Trainer<TNet>
         CompletedEpochs = _startEpochs;
     }
 
-    private double SumOfWorkerLosses()
+    private double SumOfBatchLosses()
     {
         double sum = 0;
-        foreach (double loss in _workerLoss)
+        foreach (double loss in _workerBatchLoss)
         {
             sum += loss;
         }

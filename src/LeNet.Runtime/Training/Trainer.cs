@@ -23,6 +23,8 @@ public sealed partial class Trainer<TNet>
     private readonly float[] _batchGradient;
     private readonly ImageAugmenter[]? _augmenters;
     private readonly float[][] _augmented = [];
+    private readonly double[] _workerBatchLoss;
+    private readonly float[] _parametersBeforeUpdate;
     private int[] _order = [];
     private Dataset? _data;
     private int _batchStart;
@@ -66,6 +68,8 @@ public sealed partial class Trainer<TNet>
                 _augmented[i] = new float[TNet.InputLength];
             }
         }
+        _workerBatchLoss = new double[workers];
+        _parametersBeforeUpdate = new float[TNet.ParameterCount];
     }
 
     /// <summary>The network being trained.</summary>
@@ -82,7 +86,13 @@ public sealed partial class Trainer<TNet>
 
     /// <summary>Trains one epoch over <paramref name="data"/> in an order shuffled from the seed and the epoch number.</summary>
     /// <exception cref="ArgumentException">The data's input length or labels do not fit the network.</exception>
-    /// <exception cref="InvalidOperationException">Every weight of the network is zero (it was never initialised).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The schedule gives this epoch a factor that is not positive and finite, or every weight of the network is zero
+    /// (it was never initialised).
+    /// </exception>
+    /// <exception cref="TrainingDivergedException">
+    /// A batch's loss or gradient, or the parameters after its update, are not finite. Nothing of that batch is kept.
+    /// </exception>
     public EpochReport TrainEpoch(Dataset data) => TrainEpoch(data, null, CancellationToken.None);
 
     /// <summary>
@@ -98,6 +108,12 @@ public sealed partial class Trainer<TNet>
         RefuseUninitialisedWeights();
         cancellationToken.ThrowIfCancellationRequested();
         int epoch = CompletedEpochs;
+        if (epoch >= Checkpoint.MaxEpoch)
+        {
+            throw new InvalidOperationException($"Expected at most {Checkpoint.MaxEpoch} epochs, the most a checkpoint records; {epoch} are done.");
+        }
+
+        float learningRate = LearningRateOf(epoch);
         _epoch = epoch;
         if (cancellationToken.CanBeCanceled)
         {
@@ -105,9 +121,7 @@ public sealed partial class Trainer<TNet>
         }
 
         int batchCount = (data.Count + Options.BatchSize - 1) / Options.BatchSize;
-        double lossBefore = 0;
         bool cancelled = false;
-        float learningRate = Optimizer.LearningRate * (Options.Schedule?.Invoke(epoch) ?? 1f);
         if (_order.Length != data.Count)
         {
             _order = new int[data.Count];
@@ -194,12 +208,10 @@ public sealed partial class Trainer<TNet>
                     break;
                 }
 
-                ApplyBatch(_batchCount, learningRate);
+                ApplyBatch(_batchCount, learningRate, epoch + 1, (batchStart / Options.BatchSize) + 1);
                 if (batchProgress is not null)
                 {
-                    double lossAfter = SumOfWorkerLosses();
-                    batchProgress.Report(new BatchReport(epoch + 1, (batchStart / Options.BatchSize) + 1, batchCount, _batchCount, (lossAfter - lossBefore) / _batchCount, learningRate));
-                    lossBefore = lossAfter;
+                    batchProgress.Report(new BatchReport(epoch + 1, (batchStart / Options.BatchSize) + 1, batchCount, _batchCount, SumOfBatchLosses() / _batchCount, learningRate));
                 }
             }
         }
@@ -275,12 +287,15 @@ public sealed partial class Trainer<TNet>
     /// file of another architecture or optimizer, truncated or corrupted, is refused and changes nothing.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint of this network and optimizer.</exception>
-    public void LoadCheckpoint(string path)
+    public void LoadCheckpoint(string path) => Restore(Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount), path);
+
+    /// <summary>Applies a checkpoint that <see cref="Checkpoint"/> has validated; refuses one of another optimizer before changing anything.</summary>
+    internal void Restore(CheckpointData data, string path)
     {
-        CheckpointData data = Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount);
         if (data.OptimizerName.Length > 0 && !string.Equals(data.OptimizerName, Optimizer.Name, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"Checkpoint '{path}' was written by the {data.OptimizerName} optimizer; this trainer uses {Optimizer.Name}.");
+            throw new InvalidDataException($"Checkpoint '{path}' was written by the {data.OptimizerName} optimizer; this trainer uses {Optimizer.Name}. "
+                + "To start from its parameters alone, load them with network.LoadWeights(path) before creating the trainer.");
         }
 
         try
@@ -296,6 +311,15 @@ public sealed partial class Trainer<TNet>
         CompletedEpochs = data.Epoch;
     }
 
+    /// <summary>
+    /// TNet.ClassOf as a delegate made once: called straight from the shared generic code of the shard loop, the
+    /// static abstract member allocated on every call while tiering ran the loop's on-stack-replaced version
+    /// (EpochAllocationTests caught it).
+    /// </summary>
+    private static readonly ClassOfOutput s_classOf = TNet.ClassOf;
+
+    private delegate int ClassOfOutput(ReadOnlySpan<float> output);
+
     private void Validate(Dataset data)
     {
         if (data.InputLength != TNet.InputLength)
@@ -308,7 +332,7 @@ public sealed partial class Trainer<TNet>
             throw new ArgumentException("Expected at least one training example, got an empty data set.", nameof(data));
         }
 
-        int classes = TNet.Loss == LossKind.BinaryCrossEntropy ? 2 : TNet.OutputLength;
+        int classes = TNet.ClassCount;
         ReadOnlySpan<int> labels = data.Labels;
         for (int i = 0; i < labels.Length; i++)
         {
@@ -343,19 +367,53 @@ public sealed partial class Trainer<TNet>
             }
 
             loss += Network.Backward(input, label, gradients, workspace);
-            if (Evaluator.Predicted<TNet>(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
+            if (s_classOf(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
             {
                 correct++;
             }
         }
 
         _workerLoss[worker] += loss;
+        _workerBatchLoss[worker] = loss;
         _workerCorrect[worker] += correct;
     }
 
-    /// <summary>Sums the workers' gradients in worker order, averages over the batch, adds weight decay and steps.</summary>
-    private void ApplyBatch(int batchCount, float learningRate)
+    /// <summary>The optimizer's rate scaled by the schedule for <paramref name="epoch"/> (0-based); refuses a factor that cannot train.</summary>
+    private float LearningRateOf(int epoch)
     {
+        if (Options.Schedule is null)
+        {
+            return Optimizer.LearningRate;
+        }
+
+        float factor = Options.Schedule(epoch);
+        float rate = Optimizer.LearningRate * factor;
+        if (!(factor > 0) || !float.IsFinite(factor) || !float.IsFinite(rate))
+        {
+            throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The learning-rate schedule returned {factor} for epoch {epoch + 1} (learning rate {rate}); expected a positive factor giving a finite rate."));
+        }
+
+        return rate;
+    }
+
+    /// <summary>
+    /// Sums the workers' gradients in worker order, averages over the batch, adds weight decay and steps. A non-finite
+    /// loss or gradient stops before the step; parameters made non-finite by the step are put back as they were.
+    /// </summary>
+    private void ApplyBatch(int batchCount, float learningRate, int epoch, int batch)
+    {
+        double batchLoss = 0;
+        foreach (double loss in _workerBatchLoss)
+        {
+            batchLoss += loss;
+        }
+
+        if (!double.IsFinite(batchLoss))
+        {
+            throw new TrainingDivergedException(epoch, batch, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the batch's mean loss is {batchLoss / batchCount}"));
+        }
+
         Span<float> sum = _batchGradient;
         _gradients[0].CopyTo(sum);
         for (int t = 1; t < _gradients.Length; t++)
@@ -374,7 +432,21 @@ public sealed partial class Trainer<TNet>
             }
         }
 
+        int bad = Checkpoint.IndexOfNonFinite(sum);
+        if (bad >= 0)
+        {
+            throw new TrainingDivergedException(epoch, batch, $"the gradient of parameter {bad} is {sum[bad]}");
+        }
+
+        parameters.CopyTo(_parametersBeforeUpdate);
         Optimizer.Update(parameters, sum, learningRate);
+        bad = Checkpoint.IndexOfNonFinite(parameters);
+        if (bad >= 0)
+        {
+            float value = parameters[bad];
+            _parametersBeforeUpdate.CopyTo(parameters);
+            throw new TrainingDivergedException(epoch, batch, $"the update made parameter {bad} {value} (the optimizer's step and state include this update)");
+        }
     }
 
     /// <summary>Fisher–Yates with System.Random seeded from (seed, epoch): the same on every machine and every resume.</summary>
@@ -409,7 +481,7 @@ public static class Evaluator
             throw new ArgumentException(InputLengthMessage.For(typeof(TNet).Name, TNet.InputLength, data.InputLength), nameof(data));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        TrainingOptions.CheckThreads(threads, nameof(threads));
         var losses = new double[threads];
         var correct = new int[threads];
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, shard =>
@@ -421,8 +493,10 @@ public static class Evaluator
             {
                 network.Forward(data.Input(i), output, workspace);
                 int label = data.Label(i);
-                losses[shard] += LossOf<TNet>(output, label);
-                if (Predicted<TNet>(output) == label)
+                losses[shard] += TNet.LossOf(output, label);
+
+                // A non-finite output has class -1, which no label matches: it counts as wrong, never as class 0.
+                if (TNet.ClassOf(output) == label)
                 {
                     correct[shard]++;
                 }
@@ -439,16 +513,4 @@ public static class Evaluator
 
         return data.Count == 0 ? new Evaluation(0, 0, 0) : new Evaluation((double)right / data.Count, loss / data.Count, data.Count);
     }
-
-    internal static int Predicted<TNet>(ReadOnlySpan<float> output)
-        where TNet : class, INetwork<TNet> =>
-        TNet.Loss == LossKind.BinaryCrossEntropy ? (output[0] >= 0.5f ? 1 : 0) : TensorPrimitives.IndexOfMax(output);
-
-    private static double LossOf<TNet>(ReadOnlySpan<float> output, int label)
-        where TNet : class, INetwork<TNet> => TNet.Loss switch
-        {
-            LossKind.CrossEntropy when (uint)label < (uint)output.Length => Kernels.NegativeLog(output[label]),
-            LossKind.BinaryCrossEntropy => Kernels.NegativeLog(label == 1 ? output[0] : 1f - output[0]),
-            _ => double.NaN,
-        };
 }

@@ -11,17 +11,35 @@ public sealed record TrainingOptions
     /// <summary>Drives the shuffle and the augmentation of every epoch (1); pass the same seed to <see cref="Initializer"/>.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Worker threads; results are bit-identical for the same seed and thread count (all cores by default).</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Most worker threads a trainer or evaluator takes (each has its own gradient buffer and workspace).</summary>
+    public const int MaxThreads = 256;
+
+    /// <summary>
+    /// Worker threads, 1 to <see cref="MaxThreads"/>; results are bit-identical for the same seed and thread count (all
+    /// cores by default, at most <see cref="MaxThreads"/>).
+    /// </summary>
+    public int Threads { get; init; } = Math.Min(Environment.ProcessorCount, MaxThreads);
 
     /// <summary>L2 weight decay λ: the gradient of (λ/2)·‖W‖² is added to the weights' gradients, not the biases' (0).</summary>
     public float WeightDecay { get; init; }
 
-    /// <summary>The learning rate of epoch e (0-based) is the optimizer's rate times Schedule(e); constant when null.</summary>
+    /// <summary>
+    /// The learning rate of epoch e (0-based) is the optimizer's rate times Schedule(e); constant when null. A factor that
+    /// is not positive and finite stops <see cref="Trainer{TNet}.TrainEpoch(Dataset)"/> before the epoch starts.
+    /// </summary>
     public Func<int, float>? Schedule { get; init; }
 
     /// <summary>Random distortions of every training example, drawn per example and epoch from the seed; none when null (the default).</summary>
     public ImageAugmentation? Augmentation { get; init; }
+
+    /// <summary>Refuses a thread count outside 1 to <see cref="MaxThreads"/>.</summary>
+    internal static void CheckThreads(int threads, string name)
+    {
+        if (threads <= 0 || threads > MaxThreads)
+        {
+            throw new ArgumentOutOfRangeException(name, threads, $"Expected 1 to {MaxThreads} threads, got {threads}.");
+        }
+    }
 
     internal void Validate()
     {
@@ -30,10 +48,7 @@ public sealed record TrainingOptions
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Expected a positive batch size.");
         }
 
-        if (Threads <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Expected at least one thread.");
-        }
+        CheckThreads(Threads, nameof(Threads));
 
         if (WeightDecay < 0 || !float.IsFinite(WeightDecay))
         {
@@ -46,16 +61,28 @@ public sealed record TrainingOptions
 public static class Schedules
 {
     /// <summary>Multiplies the rate by <paramref name="factor"/> every <paramref name="epochs"/> epochs.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is not positive, or <paramref name="factor"/> is not positive and finite.</exception>
     public static Func<int, float> StepDecay(int epochs, float factor)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
+        if (!(factor > 0) || !float.IsFinite(factor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "Expected a positive, finite decay factor.");
+        }
+
         return epoch => MathF.Pow(factor, epoch / epochs);
     }
 
     /// <summary>Cosine decay from 1 to <paramref name="floor"/> over <paramref name="totalEpochs"/> epochs.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="totalEpochs"/> is not positive, or <paramref name="floor"/> is not in [0, 1].</exception>
     public static Func<int, float> Cosine(int totalEpochs, float floor = 0.01f)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalEpochs);
+        if (!(floor >= 0 && floor <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(floor), floor, "Expected a floor in [0, 1].");
+        }
+
         return epoch => floor + ((1 - floor) * 0.5f * (1 + MathF.Cos(MathF.PI * Math.Min(epoch, totalEpochs) / totalEpochs)));
     }
 }

@@ -1,3 +1,5 @@
+extern alias runtime;
+
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -99,7 +101,7 @@ internal static class TestCompiler
         string trustedAssemblies = (string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")
             ?? throw new InvalidOperationException("The test host lists no trusted platform assemblies.");
         IEnumerable<string> paths = trustedAssemblies.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Append(typeof(NetworkAttribute).Assembly.Location);
+            .Append(typeof(runtime::LeNet.NetworkAttribute).Assembly.Location);
 
         // The runtime assembly is usually among the trusted ones already; a second reference to it would be ambiguous.
         return paths.Distinct(StringComparer.OrdinalIgnoreCase)

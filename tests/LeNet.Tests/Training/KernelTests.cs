@@ -21,7 +21,7 @@ public sealed class KernelTests
             y[i] = (float)((random.NextDouble() * 2) - 1);
         }
 
-        float expected = LeNet.Kernels.Dot(x, y);
+        float expected = LeNet.GeneratedCodeSupport.Dot(x, y);
         double exact = 0;
         for (int i = 0; i < x.Length; i++)
         {
@@ -35,7 +35,7 @@ public sealed class KernelTests
             var ys = new float[y.Length + shift];
             x.CopyTo(xs, shift);
             y.CopyTo(ys, shift);
-            Assert.Equal(expected, LeNet.Kernels.Dot(xs.AsSpan(shift), ys.AsSpan(shift)));
+            Assert.Equal(expected, LeNet.GeneratedCodeSupport.Dot(xs.AsSpan(shift), ys.AsSpan(shift)));
         }
     }
 
@@ -43,7 +43,7 @@ public sealed class KernelTests
     public void SoftmaxSurvivesLargeLogitsAndSumsToOne()
     {
         float[] values = [1000f, 999f, -1000f];
-        LeNet.Kernels.Softmax(values);
+        LeNet.GeneratedCodeSupport.Softmax(values);
         Assert.Equal(1f / (1f + MathF.Exp(-1f)), values[0], 1e-6f);
         Assert.Equal(0f, values[2]);
         Assert.Equal(1f, values[0] + values[1] + values[2], 1e-6f);

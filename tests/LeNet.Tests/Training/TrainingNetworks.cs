@@ -33,3 +33,9 @@ public partial class SevenDetector { }
 [Dense(84, Activation = Activation.ReLU)]
 [Dense(10, Activation = Activation.Softmax)]
 public partial class LeNet5Unpadded { }
+
+/// <summary>One output unit with no sigmoid: no label loss, and its class is the 0.5 threshold of the raw output.</summary>
+[Network]
+[Input(height: 2, width: 2, channels: 1)]
+[Dense(1)]
+public partial class OneUnitLinear { }

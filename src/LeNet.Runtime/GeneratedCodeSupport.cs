@@ -7,13 +7,16 @@ using System.Runtime.InteropServices;
 
 namespace LeNet;
 
-/// <summary>Span kernels shared by generated networks. Public only so generated code can call them.</summary>
+/// <summary>
+/// What code the generator writes calls into: span kernels shared by every generated network and its one length check.
+/// Public only so generated code can call it; not an API for hand-written code.
+/// </summary>
 /// <remarks>
 /// Reductions here add in a fixed order from index 0. TensorPrimitives' Dot and Sum align their loads to the data's
 /// address, so their rounding depends on where the GC placed an array, which would break bit-identical training.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Kernels
+public static class GeneratedCodeSupport
 {
     /// <summary>Σ x[i]·y[i] over the shorter length, in an order that depends only on the length.</summary>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
@@ -163,4 +166,53 @@ public static class Kernels
 
     /// <summary>−log p, with p floored at the smallest positive float so a confident wrong answer costs about 103, not infinity.</summary>
     public static float NegativeLog(float probability) => -MathF.Log(MathF.Max(probability, float.Epsilon));
+
+    /// <summary>Throws the argument exception of a span of <paramref name="actual"/> floats where exactly <paramref name="expected"/> were needed.</summary>
+    public static void CheckLength(int actual, int expected, string name)
+    {
+        if (actual != expected)
+        {
+            ThrowLength("exactly", actual, expected, name);
+        }
+    }
+
+    /// <summary>Throws the argument exception of a span of <paramref name="actual"/> floats where at least <paramref name="expected"/> were needed.</summary>
+    public static void CheckMinimumLength(int actual, int expected, string name)
+    {
+        if (actual < expected)
+        {
+            ThrowLength("at least", actual, expected, name);
+        }
+    }
+
+    /// <summary>Whether every value is finite (no NaN, no infinity).</summary>
+    public static bool IsFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The exception of a prediction asked of an output that is not finite, naming the first such value.</summary>
+    public static InvalidOperationException NonFiniteOutput(ReadOnlySpan<float> output)
+    {
+        int index = 0;
+        while (index < output.Length - 1 && float.IsFinite(output[index]))
+        {
+            index++;
+        }
+
+        return new InvalidOperationException(
+            $"Expected a finite output to predict a class from, got {output[index].ToString(System.Globalization.CultureInfo.InvariantCulture)} at output {index}; the parameters have probably diverged.");
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowLength(string expectation, int actual, int expected, string name) =>
+        throw new ArgumentException($"Expected {expectation} {expected} floats in {name}, got {actual}.", name);
 }

@@ -1,0 +1,20 @@
+namespace LeNet;
+
+// Shared with LeNet.Generator, which compiles this file as internal (LENET_GENERATOR): one definition of the vocabulary.
+/// <summary>The kind of a generated layer.</summary>
+#if LENET_GENERATOR
+internal
+#else
+public
+#endif
+enum LayerType
+{
+    /// <summary>2-D convolution.</summary>
+    Conv,
+    /// <summary>Max pooling.</summary>
+    MaxPool,
+    /// <summary>Average pooling.</summary>
+    AvgPool,
+    /// <summary>Fully connected.</summary>
+    Dense,
+}
