@@ -13,6 +13,11 @@ namespace LeNet.Tests.Training;
 /// <c>LENET_DEFAULT_RUN=1 LENET_DEFAULT_RUN_SEED=2 dotnet test tests/LeNet.Tests -c Release --filter DefaultRunTests
 /// --logger "console;verbosity=detailed"</c> prints the epoch table.
 /// </summary>
+/// <remarks>
+/// Measured on a shared 2-core machine (load average about 30): 99.40% with seed 1 and 99.42% with seed 2, short of
+/// the 99.5%, so this test fails today. Tried as well, all 18 epochs: weight decay 0.0005 (no better by
+/// epoch 14), learning rate 0.003 (99.41% and 99.38%), elastic distortion α = 20, σ = 4 on top (99.39% and 99.31%).
+/// </remarks>
 public sealed class DefaultRunTests(ITestOutputHelper output)
 {
     public const string Variable = "LENET_DEFAULT_RUN";
