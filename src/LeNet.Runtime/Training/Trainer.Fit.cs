@@ -47,7 +47,7 @@ public sealed partial class Trainer<TNet>
         while (CompletedEpochs < options.Epochs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            EpochReport report = TrainEpoch(train, options.BatchProgress, cancellationToken);
+            EpochReport report = TrainEpochCore(train, null, options.BatchProgress, cancellationToken, rollBackWhenCancelled: true);
             Evaluation? evaluation = options.Validation is null ? null : Evaluate(options.Validation);
             bool improved = evaluation is not null && (best is null || Improves(evaluation, best, options));
             if (improved)

@@ -96,17 +96,34 @@ public sealed partial class Trainer<TNet>
     public EpochReport TrainEpoch(Dataset data) => TrainEpoch(data, null, CancellationToken.None);
 
     /// <summary>
-    /// As <see cref="TrainEpoch(Dataset)"/>, reporting each batch to <paramref name="batchProgress"/> (on the calling
-    /// thread, after the batch's update) and stopping between batches when <paramref name="cancellationToken"/> is
-    /// cancelled. A cancelled epoch is undone: parameters, optimizer state and epoch count are as before it began.
+    /// Trains one epoch, calling <paramref name="batchCompleted"/> on this thread after each mini-batch's update, and
+    /// stopping after the current batch once <paramref name="cancellationToken"/> is cancelled. A stopped epoch is not
+    /// counted in <see cref="CompletedEpochs"/>; the parameters keep the updates of the batches that ran.
     /// </summary>
-    /// <exception cref="OperationCanceledException">Cancellation was requested; the epoch was rolled back.</exception>
-    public EpochReport TrainEpoch(Dataset data, IProgress<BatchReport>? batchProgress, CancellationToken cancellationToken)
+    /// <exception cref="ArgumentException">The data's input length or labels do not fit the network.</exception>
+    /// <exception cref="InvalidOperationException">The schedule gives this epoch a factor that is not positive and finite.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// A batch's loss or gradient, or the parameters after its update, are not finite. Nothing of that batch is kept.
+    /// </exception>
+    /// <exception cref="OperationCanceledException">Cancellation was requested; raised after the current batch.</exception>
+    public EpochReport TrainEpoch(Dataset data, Action<BatchProgress>? batchCompleted, CancellationToken cancellationToken) =>
+        TrainEpochCore(data, batchCompleted, null, cancellationToken, rollBackWhenCancelled: false);
+
+    /// <summary>
+    /// The epoch loop behind <see cref="TrainEpoch(Dataset, Action{BatchProgress}?, CancellationToken)"/> and
+    /// <see cref="Fit"/>: either callback may be null; with <paramref name="rollBackWhenCancelled"/> a cancelled epoch
+    /// is undone (parameters, optimizer state and epoch count as before it began).
+    /// </summary>
+    private EpochReport TrainEpochCore(Dataset data, Action<BatchProgress>? batchCompleted, IProgress<BatchReport>? batchReport, CancellationToken cancellationToken, bool rollBackWhenCancelled)
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(data);
         RefuseUninitialisedWeights();
-        cancellationToken.ThrowIfCancellationRequested();
+        if (rollBackWhenCancelled)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         int epoch = CompletedEpochs;
         if (epoch >= Checkpoint.MaxEpoch)
         {
@@ -115,13 +132,12 @@ public sealed partial class Trainer<TNet>
 
         float learningRate = LearningRateOf(epoch);
         _epoch = epoch;
-        if (cancellationToken.CanBeCanceled)
+        if (rollBackWhenCancelled && cancellationToken.CanBeCanceled)
         {
             SaveEpochStart();
         }
 
         int batchCount = (data.Count + Options.BatchSize - 1) / Options.BatchSize;
-        bool cancelled = false;
         if (_order.Length != data.Count)
         {
             _order = new int[data.Count];
@@ -139,6 +155,7 @@ public sealed partial class Trainer<TNet>
         using var done = new Barrier(workers);
         Exception? failure = null;
         bool stopping = false;
+        bool stoppedEarly = false;
         var threads = new Thread[workers - 1];
         for (int t = 1; t < workers; t++)
         {
@@ -176,12 +193,6 @@ public sealed partial class Trainer<TNet>
         {
             for (int batchStart = 0; batchStart < data.Count; batchStart += Options.BatchSize)
             {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    cancelled = true;
-                    break;
-                }
-
                 _batchStart = batchStart;
                 _batchCount = Math.Min(Options.BatchSize, data.Count - batchStart);
                 if (workers > 1)
@@ -209,9 +220,16 @@ public sealed partial class Trainer<TNet>
                 }
 
                 ApplyBatch(_batchCount, learningRate, epoch + 1, (batchStart / Options.BatchSize) + 1);
-                if (batchProgress is not null)
+                if (batchCompleted is not null)
                 {
-                    batchProgress.Report(new BatchReport(epoch + 1, (batchStart / Options.BatchSize) + 1, batchCount, _batchCount, SumOfBatchLosses() / _batchCount, learningRate));
+                    batchCompleted(new BatchProgress(epoch + 1, batchStart + _batchCount, data.Count, RunningLoss() / (batchStart + _batchCount)));
+                }
+
+                batchReport?.Report(new BatchReport(epoch + 1, (batchStart / Options.BatchSize) + 1, batchCount, _batchCount, SumOfBatchLosses() / _batchCount, learningRate));
+                if (cancellationToken.IsCancellationRequested && batchStart + _batchCount < data.Count)
+                {
+                    stoppedEarly = true;
+                    break;
                 }
             }
         }
@@ -236,10 +254,15 @@ public sealed partial class Trainer<TNet>
             throw new InvalidOperationException($"Training failed in epoch {epoch + 1}: {failure.Message}", failure);
         }
 
-        if (cancelled)
+        if (stoppedEarly && rollBackWhenCancelled)
         {
             RestoreEpochStart();
             throw new OperationCanceledException($"Training was cancelled in epoch {epoch + 1}; the epoch was rolled back.", cancellationToken);
+        }
+
+        if (stoppedEarly)
+        {
+            throw new OperationCanceledException($"Training stopped in epoch {epoch + 1} after {_batchStart + _batchCount} of {data.Count} examples.", cancellationToken);
         }
 
         clock.Stop();
@@ -259,6 +282,17 @@ public sealed partial class Trainer<TNet>
             ImagesPerSecond = data.Count / seconds,
             AllocatedBytes = allocated,
         };
+    }
+
+    private double RunningLoss()
+    {
+        double loss = 0;
+        foreach (double workerLoss in _workerLoss)
+        {
+            loss += workerLoss;
+        }
+
+        return loss;
     }
 
     /// <summary>Accuracy and mean loss of the network on <paramref name="data"/>, on all the trainer's threads.</summary>
