@@ -6,4 +6,5 @@ internal static class TrackingNames
     public const string Parse = nameof(Parse);
     public const string Check = nameof(Check);
     public const string Emittable = nameof(Emittable);
+    public const string Identities = nameof(Identities);
 }

@@ -331,10 +331,15 @@ public sealed class DiagnosticTests
         partial class HugeConv { }
 
         [Network]
-        [Input(46340, 46340)]
+        [Input(32767, 32767)]
         [Conv(1, 1)]
-        [{|LENET017:MaxPool(1)|}]
+        [{|LENET017:Conv(2, 1)|}]
         partial class HugeWorkspace { }
+
+        [Network]
+        [Input(32768, 32768)]
+        [{|LENET017:Conv(1, 1)|}]
+        partial class HugeTrainingWorkspace { }
 
         [Network]
         [Input(1, 1)]
@@ -346,7 +351,8 @@ public sealed class DiagnosticTests
         "Input: the input size does not fit in a 32-bit count",
         "FC1: the parameter count does not fit in a 32-bit count",
         "CONV1: the layer size does not fit in a 32-bit count",
-        "POOL1: the workspace does not fit in a 32-bit count",
+        "CONV2: the workspace does not fit in a 32-bit count",
+        "CONV1: the training workspace (twice the workspace) does not fit in a 32-bit count",
         "FC3: the parameter count does not fit in a 32-bit count");
 
     [Fact]

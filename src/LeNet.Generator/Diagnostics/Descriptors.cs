@@ -88,10 +88,14 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor UnsupportedType = Error("LENET019", "Network type must be a plain class",
         "Network type '{0}' must be a non-static, non-abstract class, not {1}");
 
+    /// <summary>LENET020: the network type is named like a member generated into it. {0} type name, {1} member, {2} what it is.</summary>
+    public static readonly DiagnosticDescriptor NameClash = Error("LENET020", "Network type named like a generated member",
+        "Network type '{0}' has the name of {2} '{1}' that LeNetGen generates inside it, which C# forbids (a member may not be named like its type); rename the type");
+
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
         NotPartial, WindowDoesNotFit, MissingInput, NotPositive, PaddingTooLarge, SoftmaxNotLast, LayersSplit, Generic,
         ContainerNotPartial, StrideLeavesInputUnused, WorkspaceTooLargeForStack, InputNotFirst, SpatialAfterDense,
-        NegativePadding, NoLayers, UnknownActivation, TooLarge, UnknownUnroll, UnsupportedType);
+        NegativePadding, NoLayers, UnknownActivation, TooLarge, UnknownUnroll, UnsupportedType, NameClash);
 
     public static bool IsError(string id) => ById[id].DefaultSeverity == DiagnosticSeverity.Error;
 

@@ -17,23 +17,6 @@ internal static class NetworkEmitter
     /// <summary>The namespace that holds every generated kernel class.</summary>
     public const string KernelNamespace = "LeNet.Generated";
 
-    /// <summary>Deterministic and unique per type: Namespace.Containers.Type.LeNet.g.cs.</summary>
-    public static string HintName(NetworkSpec spec)
-    {
-        var name = new StringBuilder();
-        if (spec.Namespace.Length > 0)
-        {
-            name.Append(spec.Namespace).Append('.');
-        }
-
-        foreach (ContainingType container in spec.ContainingTypes)
-        {
-            name.Append(container.Name).Append('.');
-        }
-
-        return name.Append(spec.TypeName).Append(".LeNet.g.cs").ToString().Replace("@", string.Empty);
-    }
-
     public static string Emit(CheckedNetwork network, string generatorVersion, CancellationToken cancellationToken)
     {
         NetworkSpec spec = network.Spec;
@@ -47,7 +30,7 @@ internal static class NetworkEmitter
             """);
 
         string kernels = KernelClassName(spec);
-        using (spec.Namespace.Length > 0 ? w.Block("namespace " + spec.Namespace) : (System.IDisposable)Nothing.Instance)
+        using (spec.Namespace.Length > 0 ? w.Block("namespace " + CSharpNames.Namespace(spec.Namespace)) : (System.IDisposable)Nothing.Instance)
         {
             ContainingTypes(w, spec, 0, () =>
             {
@@ -80,7 +63,7 @@ internal static class NetworkEmitter
         }
 
         ContainingType container = spec.ContainingTypes[depth];
-        using (w.Block("partial " + container.Keyword + " " + container.Name))
+        using (w.Block("partial " + container.Keyword + " " + CSharpNames.Identifier(container.Name)))
         {
             ContainingTypes(w, spec, depth + 1, body);
         }
@@ -92,10 +75,11 @@ internal static class NetworkEmitter
         var name = new StringBuilder();
         foreach (ContainingType container in spec.ContainingTypes)
         {
-            name.Append(container.Name.TrimStart('@')).Append('_');
+            name.Append(container.Name).Append('_');
         }
 
-        return name.Append(spec.TypeName.TrimStart('@')).Append("Kernels").ToString();
+        // The suffix keeps it from being a keyword even when every part is one.
+        return name.Append(spec.TypeName).Append("Kernels").ToString();
     }
 
     /// <summary>The network type as the kernel class names it through its alias target: <c>global::Demo.Outer.LeNet5</c>.</summary>
@@ -104,15 +88,15 @@ internal static class NetworkEmitter
         var name = new StringBuilder("global::");
         if (spec.Namespace.Length > 0)
         {
-            name.Append(spec.Namespace).Append('.');
+            name.Append(CSharpNames.Namespace(spec.Namespace)).Append('.');
         }
 
         foreach (ContainingType container in spec.ContainingTypes)
         {
-            name.Append(container.Name).Append('.');
+            name.Append(CSharpNames.Identifier(container.Name)).Append('.');
         }
 
-        return name.Append(spec.TypeName).ToString();
+        return name.Append(CSharpNames.Identifier(spec.TypeName)).ToString();
     }
 
     private static void KernelClass(SourceWriter w, NetworkSpec spec, ShapeChain chain, string kernels, string generatorVersion, CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ internal static class SurfaceEmitter
 
     public static void Network(SourceWriter w, NetworkSpec spec, ShapeChain chain, ulong fingerprint, string kernels, string generatorVersion)
     {
-        string self = spec.TypeName;
+        string self = CSharpNames.Identifier(spec.TypeName);
         LayerShape last = chain.Last;
 
         w.Line("/// <summary>");
@@ -86,10 +86,10 @@ internal static class SurfaceEmitter
 
             if (chain.WorkspaceOnStack)
             {
-                w.Lines("""
+                w.Lines($$"""
                     /// <summary>Every layer's activations, kept on the stack by the caller.</summary>
                     [global::System.Runtime.CompilerServices.InlineArray(WorkspaceLength)]
-                    private struct Workspace
+                    private struct {{WorkspaceType(self)}}
                     {
                         private float _element0;
                     }
@@ -152,6 +152,9 @@ internal static class SurfaceEmitter
         w.Line();
     }
 
+    /// <summary>The private stack buffer's type: <c>Workspace</c>, unless the network itself is called that.</summary>
+    private static string WorkspaceType(string self) => self == "Workspace" ? "StackWorkspace" : "Workspace";
+
     private static void InterfaceStatics(SourceWriter w, string self)
     {
         foreach (string name in NetworkCounts)
@@ -206,7 +209,7 @@ internal static class SurfaceEmitter
                 /// <exception cref="global::System.ArgumentException">The input is not InputLength or the output not OutputLength floats long.</exception>
                 public void Forward({{ReadOnlySpan}} input, {{Span}} output)
                 {
-                    Workspace workspace = default;
+                    {{WorkspaceType(self)}} workspace = default;
                     Forward(input, output, workspace);
                 }
 
@@ -241,7 +244,7 @@ internal static class SurfaceEmitter
             """);
         if (chain.WorkspaceOnStack)
         {
-            w.Line("    Workspace workspace = default;");
+            w.Line($"    {WorkspaceType(self)} workspace = default;");
             w.Line($"    {Span} activations = workspace;");
         }
         else
@@ -378,40 +381,66 @@ internal static class SurfaceEmitter
     /// </summary>
     public static void Throwing(SourceWriter w, NetworkSpec spec, EquatableArray<string> layerClassNames, string generatorVersion)
     {
-        string self = spec.TypeName;
-        const string fail = "throw new global::System.InvalidOperationException(DeclarationError)";
+        string self = CSharpNames.Identifier(spec.TypeName);
+        string errorConstant = spec.TypeName == "DeclarationError" ? "DeclarationErrorText" : "DeclarationError";
+        string fail = $"throw new global::System.InvalidOperationException({errorConstant})";
         const string unavailable = "/// <summary>Not available: the declaration has errors.</summary>";
+
+        // A member named like the type itself is left out (CS0542 would bury LENET020, which names the clash).
+        void Member(string name, string declaration)
+        {
+            if (name != spec.TypeName)
+            {
+                w.Line(unavailable);
+                w.Line(declaration);
+            }
+        }
 
         w.Line($"/// <summary>The network declared on {self}; its declaration has errors, so every member throws.</summary>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet.Generator\", \"{generatorVersion}\")]");
         using (w.Block($"partial class {self} : {Interface}<{self}>"))
         {
-            w.Line($"private const string DeclarationError = \"{self} has errors in its [Network] declaration (see the LENET diagnostics), so no network code was generated for it.\";");
+            w.Line($"private const string {errorConstant} = \"{self} has errors in its [Network] declaration (see the LENET diagnostics), so no network code was generated for it.\";");
             w.Line();
             foreach (string name in NetworkCounts)
             {
-                w.Line(unavailable);
-                w.Line($"public static int {name} => {fail};");
+                Member(name, $"public static int {name} => {fail};");
             }
 
-            w.Lines($$"""
-                {{unavailable}}
-                public static ulong Fingerprint => {{fail}};
-                {{unavailable}}
-                public static global::LeNet.LossKind Loss => {{fail}};
-                {{unavailable}}
-                public static string Summary => {{fail}};
-                {{unavailable}}
-                public static global::System.ReadOnlySpan<global::LeNet.LayerInfo> Layers => {{fail}};
-                {{unavailable}}
-                public {{Span}} Parameters => {{fail}};
+            Member("Fingerprint", $"public static ulong Fingerprint => {fail};");
+            Member("Loss", $"public static global::LeNet.LossKind Loss => {fail};");
+            Member("Summary", $"public static string Summary => {fail};");
+            Member("Layers", $"public static global::System.ReadOnlySpan<global::LeNet.LayerInfo> Layers => {fail};");
+            Member("Parameters", $"public {Span} Parameters => {fail};");
+            w.Line();
 
-                """);
-            InterfaceStatics(w, self);
+            // The interface's statics throw themselves rather than forward, so they need none of the members above.
+            foreach (string name in NetworkCounts)
+            {
+                w.Line($"static int {Interface}<{self}>.{name} => {fail};");
+            }
+
+            w.Line($"static ulong {Interface}<{self}>.Fingerprint => {fail};");
+            w.Line($"static global::LeNet.LossKind {Interface}<{self}>.Loss => {fail};");
+            w.Line($"static string {Interface}<{self}>.Summary => {fail};");
+            w.Line($"static global::System.ReadOnlySpan<global::LeNet.LayerInfo> {Interface}<{self}>.Layers => {fail};");
+            w.Line($"static int {Interface}<{self}>.ClassOf({ReadOnlySpan} output) => {fail};");
+            w.Line($"static float {Interface}<{self}>.LossOf({ReadOnlySpan} output, int label) => {fail};");
             w.Line($"static {self} {Interface}<{self}>.Create() => {fail};");
+            w.Line($"void {Interface}<{self}>.Forward({ReadOnlySpan} input, {Span} output) => {fail};");
+            w.Line($"void {Interface}<{self}>.Forward({ReadOnlySpan} input, {Span} output, {Span} workspace) => {fail};");
+            w.Line($"int {Interface}<{self}>.Predict({ReadOnlySpan} input) => {fail};");
+            w.Line($"float {Interface}<{self}>.Backward({ReadOnlySpan} input, int label, {Span} gradients, {Span} workspace) => {fail};");
+            w.Line($"void {Interface}<{self}>.Backward({ReadOnlySpan} input, {ReadOnlySpan} outputGradient, {Span} gradients, {Span} workspace) => {fail};");
+            w.Line($"{Span} {Interface}<{self}>.Parameters => {fail};");
             w.Line();
             foreach (string className in layerClassNames)
             {
+                if (className == spec.TypeName)
+                {
+                    continue;
+                }
+
                 w.Line(unavailable);
                 using (w.Block($"public static class {className}"))
                 {
@@ -424,22 +453,13 @@ internal static class SurfaceEmitter
                 w.Line();
             }
 
-            w.Lines($$"""
-                {{unavailable}}
-                public void Forward({{ReadOnlySpan}} input, {{Span}} output) => {{fail}};
-                {{unavailable}}
-                public void Forward({{ReadOnlySpan}} input, {{Span}} output, {{Span}} workspace) => {{fail}};
-                {{unavailable}}
-                public int Predict({{ReadOnlySpan}} input) => {{fail}};
-                {{unavailable}}
-                public static int ClassOf({{ReadOnlySpan}} output) => {{fail}};
-                {{unavailable}}
-                public static float LossOf({{ReadOnlySpan}} output, int label) => {{fail}};
-                {{unavailable}}
-                public float Backward({{ReadOnlySpan}} input, int label, {{Span}} gradients, {{Span}} workspace) => {{fail}};
-                {{unavailable}}
-                public void Backward({{ReadOnlySpan}} input, {{ReadOnlySpan}} outputGradient, {{Span}} gradients, {{Span}} workspace) => {{fail}};
-                """);
+            Member("Forward", $"public void Forward({ReadOnlySpan} input, {Span} output) => {fail};");
+            Member("Forward", $"public void Forward({ReadOnlySpan} input, {Span} output, {Span} workspace) => {fail};");
+            Member("Predict", $"public int Predict({ReadOnlySpan} input) => {fail};");
+            Member("ClassOf", $"public static int ClassOf({ReadOnlySpan} output) => {fail};");
+            Member("LossOf", $"public static float LossOf({ReadOnlySpan} output, int label) => {fail};");
+            Member("Backward", $"public float Backward({ReadOnlySpan} input, int label, {Span} gradients, {Span} workspace) => {fail};");
+            Member("Backward", $"public void Backward({ReadOnlySpan} input, {ReadOnlySpan} outputGradient, {Span} gradients, {Span} workspace) => {fail};");
         }
     }
 

@@ -45,7 +45,7 @@ internal static class NetworkParser
 
     public static NetworkSpec Parse(INamedTypeSymbol type, CancellationToken cancellationToken, Sources? sources = null)
     {
-        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : string.Empty;
+        string ns = NamespaceName(type.ContainingNamespace);
 
         var containers = new List<ContainingType>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
@@ -199,6 +199,21 @@ internal static class NetworkParser
         public Activation Activation { get; }
 
         public int Get(string name, int fallback) => _values.TryGetValue(name, out int value) ? value : fallback;
+    }
+
+    /// <summary>
+    /// The namespace as its symbols name it, dot-separated and without any '@': the emitter escapes each part again, so a
+    /// namespace like <c>@event.@namespace</c> is written back as written and its hint name stays free of '@'.
+    /// </summary>
+    private static string NamespaceName(INamespaceSymbol? ns)
+    {
+        var parts = new List<string>();
+        for (; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            parts.Insert(0, ns.Name);
+        }
+
+        return string.Join(".", parts);
     }
 
     private static bool SameNode(SyntaxNode first, SyntaxNode second) => first.SyntaxTree == second.SyntaxTree && first.Span == second.Span;

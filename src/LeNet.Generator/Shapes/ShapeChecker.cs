@@ -54,6 +54,8 @@ internal static class ShapeChecker
         }
 
         ShapeChain? chain = CheckLayers(spec, problems, cancellationToken);
+        EquatableArray<string> layerClassNames = LayerClassNames(spec.Layers);
+        CheckMemberClash(spec, layerClassNames, problems);
 
         bool hasErrors = spec.HasUnreadableAttribute;
         foreach (Problem problem in problems)
@@ -62,8 +64,41 @@ internal static class ShapeChecker
         }
 
         ShapeChain? sound = hasErrors ? null : chain;
-        return new CheckedNetwork(spec, sound, new EquatableArray<Problem>(problems), hasErrors, LayerClassNames(spec.Layers),
+        return new CheckedNetwork(spec, sound, new EquatableArray<Problem>(problems), hasErrors, layerClassNames,
             sound is null ? 0 : Fingerprint(sound));
+    }
+
+    /// <summary>
+    /// The members the generator writes into the network type, besides the nested layer classes: a type of the same name
+    /// would be CS0542 on each, so LENET020 names the clash instead. Emitters that add a member add its name here.
+    /// (The private stack buffer and error constant pick another name themselves; these cannot.)
+    /// </summary>
+    internal static readonly string[] GeneratedMemberNames =
+    {
+        "InputLength", "InputChannels", "InputHeight", "InputWidth", "OutputLength", "ParameterCount", "WorkspaceLength",
+        "TrainingWorkspaceLength", "OutputOffset", "ClassCount", "Fingerprint", "Loss", "Summary", "Parameters", "Layers",
+        "Forward", "Predict", "ClassOf", "LossOf", "Backward", "_parameters", "s_layers",
+    };
+
+    private static void CheckMemberClash(NetworkSpec spec, EquatableArray<string> layerClassNames, List<Problem> problems)
+    {
+        foreach (string member in GeneratedMemberNames)
+        {
+            if (spec.TypeName == member)
+            {
+                problems.Add(new Problem(Descriptors.NameClash.Id, ProblemSite.TypeName, 0, null, Args(spec.DisplayName, member, "a generated member")));
+                return;
+            }
+        }
+
+        foreach (string className in layerClassNames)
+        {
+            if (spec.TypeName == className)
+            {
+                problems.Add(new Problem(Descriptors.NameClash.Id, ProblemSite.TypeName, 0, null, Args(spec.DisplayName, className, "the nested class of one of its layers")));
+                return;
+            }
+        }
     }
 
     /// <summary>FNV-1a 64 of a canonical text of the architecture: equal for equal networks, whatever the type is called.</summary>
@@ -229,9 +264,12 @@ internal static class ShapeChecker
             long paddedLength = shape.PaddedLength;
             long weightsEnd = parameterOffset + shape.WeightLength + shape.BiasLength;
             long workspaceEnd = workspaceOffset + paddedLength + shape.OutputLength;
-            if (!Fits(weightsEnd) || !Fits(workspaceEnd))
+
+            // TrainingWorkspaceLength = 2 * WorkspaceLength is a constant of the generated code: it must fit too.
+            if (!Fits(weightsEnd) || !Fits(workspaceEnd) || !Fits(checked(2 * workspaceEnd)))
             {
-                problems.Add(new Problem(Descriptors.TooLarge.Id, ProblemSite.Layer, i, null, Args(name, Fits(weightsEnd) ? "workspace" : "parameter count")));
+                string what = !Fits(weightsEnd) ? "parameter count" : Fits(workspaceEnd) ? "training workspace (twice the workspace)" : "workspace";
+                problems.Add(new Problem(Descriptors.TooLarge.Id, ProblemSite.Layer, i, null, Args(name, what)));
                 shapeKnown = false;
                 continue;
             }
