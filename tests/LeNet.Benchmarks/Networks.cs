@@ -75,3 +75,15 @@ public partial class LeNet5RgbRow { }
 [Dense(84, Activation = Activation.ReLU)]
 [Dense(10, Activation = Activation.Softmax)]
 public partial class LeNet5RgbLoops { }
+
+/// <summary>LeNet-5, 1 channel, whose training runs on the hand-written batched prototype (see LeNet5Batched.cs).</summary>
+[Network]
+[Input(height: 32, width: 32, channels: 1)]
+[Conv(filters: 6, kernel: 5, Activation = Activation.ReLU)]
+[MaxPool(size: 2)]
+[Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
+[MaxPool(size: 2)]
+[Dense(120, Activation = Activation.ReLU)]
+[Dense(84, Activation = Activation.ReLU)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class LeNet5Batched { }

@@ -50,14 +50,16 @@ public sealed class TrainingSafetyTests : IDisposable
         Assert.Equal(saved, File.ReadAllBytes(checkpoint));
     }
 
-    [Fact]
-    public void An_update_that_overflows_the_parameters_is_undone()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)] // each worker steps and undoes its own slice of the parameters
+    public void An_update_that_overflows_the_parameters_is_undone(int threads)
     {
         // Finite loss and gradients (weight decay 1e30 times weights below 1), but a step of rate 1e10 overflows them.
         Dataset data = SmallData.Make(64, seed: 2);
         SmallNet network = Initialized();
         float[] before = network.Parameters.ToArray();
-        var options = new TrainingOptions { BatchSize = 64, Threads = 1, WeightDecay = 1e30f };
+        var options = new TrainingOptions { BatchSize = 64, Threads = threads, WeightDecay = 1e30f };
         var trainer = new Trainer<SmallNet>(network, new GradientDescent(1e10f), options);
 
         TrainingDivergedException e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainEpoch(data));

@@ -16,6 +16,8 @@ internal interface INetworkRunner
     void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> workspace);
 
     int Predict(ReadOnlySpan<float> input);
+
+    void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int threads);
 }
 
 /// <summary>A generated network type paired with the hand-written reference of what was declared on it.</summary>
@@ -69,7 +71,7 @@ internal abstract class NetworkCase
 }
 
 internal sealed class NetworkCase<T> : NetworkCase
-    where T : INetwork<T>
+    where T : class, INetwork<T>
 {
     public NetworkCase(ReferenceNetwork reference)
         : base(reference)
@@ -97,6 +99,8 @@ internal sealed class NetworkCase<T> : NetworkCase
         public void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> workspace) => network.Forward(input, output, workspace);
 
         public int Predict(ReadOnlySpan<float> input) => network.Predict(input);
+
+        public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int threads) => network.ForwardBatch(inputs, outputs, threads);
     }
 }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace LeNet.Training;
 
@@ -44,10 +45,24 @@ public abstract class Optimizer
             throw new ArgumentException($"Expected {parameters.Length} gradients, one per parameter, got {gradients.Length}.", nameof(gradients));
         }
 
-        EnsureState(parameters.Length);
-        Step++;
-        Apply(parameters, gradients, learningRate, Step, _state);
+        PrepareState(parameters.Length);
+        UpdateRange(parameters, gradients, learningRate, 0);
+        CompleteUpdate();
     }
+
+    /// <summary>Makes sure the state buffers exist before <see cref="UpdateRange"/> runs on several threads.</summary>
+    internal void PrepareState(int parameterCount) => EnsureState(parameterCount);
+
+    /// <summary>
+    /// Applies update number <see cref="Step"/> + 1 to the parameters that start at index <paramref name="offset"/>.
+    /// Every rule is element-wise, so the trainer's workers call this on disjoint slices at once and get the same bits
+    /// as one call over all; then one of them calls <see cref="CompleteUpdate"/>.
+    /// </summary>
+    internal void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, int offset) =>
+        Apply(parameters, gradients, learningRate, Step + 1, _state, offset);
+
+    /// <summary>Counts the update that <see cref="UpdateRange"/> applied.</summary>
+    internal void CompleteUpdate() => Step++;
 
     /// <summary>
     /// Replaces the step count and state, as read from a checkpoint. Validates everything before changing anything: the
@@ -131,8 +146,13 @@ public abstract class Optimizer
         return value;
     }
 
-    /// <summary>The update rule. <paramref name="t"/> counts from 1.</summary>
-    protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state);
+
+    /// <summary>
+    /// The update rule on a run of parameters that starts at index <paramref name="offset"/> of the state buffers.
+    /// <paramref name="t"/> counts from 1. Vector and scalar paths do the same operations in the same order (.NET never
+    /// fuses a multiply and an add on its own), so the result does not depend on where a range starts or ends.
+    /// </summary>
+    protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state, int offset);
 
     /// <summary>Creates an optimizer by name with its default hyper-parameters.</summary>
     /// <exception cref="ArgumentException">The name is not sgd, momentum, rmsprop or adam.</exception>
@@ -171,7 +191,7 @@ public sealed class GradientDescent(float learningRate = GradientDescent.Default
     protected override int StateBuffers => 0;
 
     /// <inheritdoc/>
-    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state) =>
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state, int offset) =>
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gradients, -learningRate, parameters, parameters);
 }
 
@@ -191,12 +211,24 @@ public sealed class Momentum(float learningRate = Momentum.DefaultLearningRate, 
     protected override int StateBuffers => 1;
 
     /// <inheritdoc/>
-    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state, int offset)
     {
-        float[] velocity = state[0];
-        for (int i = 0; i < parameters.Length; i++)
+        Span<float> velocity = state[0].AsSpan(offset, parameters.Length);
+        float beta = Beta, rest = 1 - Beta;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            velocity[i] = (Beta * velocity[i]) + ((1 - Beta) * gradients[i]);
+            for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector<float> v = (beta * new Vector<float>(velocity[i..])) + (rest * new Vector<float>(gradients[i..]));
+                v.CopyTo(velocity[i..]);
+                (new Vector<float>(parameters[i..]) - (learningRate * v)).CopyTo(parameters[i..]);
+            }
+        }
+
+        for (; i < parameters.Length; i++)
+        {
+            velocity[i] = (beta * velocity[i]) + (rest * gradients[i]);
             parameters[i] -= learningRate * velocity[i];
         }
     }
@@ -228,14 +260,27 @@ public sealed class RmsProp(float learningRate = RmsProp.DefaultLearningRate, fl
     }
 
     /// <inheritdoc/>
-    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state, int offset)
     {
-        float[] square = state[0];
-        for (int i = 0; i < parameters.Length; i++)
+        Span<float> square = state[0].AsSpan(offset, parameters.Length);
+        float beta = Beta, rest = 1 - Beta, epsilon = Epsilon;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var g = new Vector<float>(gradients[i..]);
+                Vector<float> s = (beta * new Vector<float>(square[i..])) + (rest * g * g);
+                s.CopyTo(square[i..]);
+                (new Vector<float>(parameters[i..]) - (learningRate * g / (Vector.SquareRoot(s) + new Vector<float>(epsilon)))).CopyTo(parameters[i..]);
+            }
+        }
+
+        for (; i < parameters.Length; i++)
         {
             float g = gradients[i];
-            square[i] = (Beta * square[i]) + ((1 - Beta) * g * g);
-            parameters[i] -= learningRate * g / (MathF.Sqrt(square[i]) + Epsilon);
+            square[i] = (beta * square[i]) + (rest * g * g);
+            parameters[i] -= learningRate * g / (MathF.Sqrt(square[i]) + epsilon);
         }
     }
 }
@@ -272,12 +317,30 @@ public sealed class Adam(float learningRate = Adam.DefaultLearningRate, float be
     }
 
     /// <inheritdoc/>
-    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state)
+    protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long t, float[][] state, int offset)
     {
-        float[] m = state[0], v = state[1];
+        Span<float> m = state[0].AsSpan(offset, parameters.Length), v = state[1].AsSpan(offset, parameters.Length);
         float correction1 = 1 - MathF.Pow(Beta1, t);
         float correction2 = 1 - MathF.Pow(Beta2, t);
-        for (int i = 0; i < parameters.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            float beta1 = Beta1, rest1 = 1 - Beta1, beta2 = Beta2, rest2 = 1 - Beta2;
+            var epsilon = new Vector<float>(Epsilon);
+            for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var g = new Vector<float>(gradients[i..]);
+                Vector<float> mi = (beta1 * new Vector<float>(m[i..])) + (rest1 * g);
+                Vector<float> vi = (beta2 * new Vector<float>(v[i..])) + (rest2 * g * g);
+                mi.CopyTo(m[i..]);
+                vi.CopyTo(v[i..]);
+                Vector<float> mHat = mi / correction1;
+                Vector<float> vHat = vi / correction2;
+                (new Vector<float>(parameters[i..]) - (learningRate * mHat / (Vector.SquareRoot(vHat) + epsilon))).CopyTo(parameters[i..]);
+            }
+        }
+
+        for (; i < parameters.Length; i++)
         {
             float g = gradients[i];
             m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g);

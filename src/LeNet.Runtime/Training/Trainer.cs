@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Numerics.Tensors;
 using System.Threading;
@@ -10,7 +11,8 @@ namespace LeNet.Training;
 /// <summary>
 /// Mini-batch training of any generated network on the mean loss J = (1/m) Σ L over each batch. Data-parallel: each
 /// worker thread back-propagates its share of the batch into its own gradient buffer with its own workspace, and the
-/// buffers are summed in worker order, so the same seed and thread count give bit-identical parameters.
+/// buffers are summed in worker order, so the same seed and thread count give bit-identical parameters. A network
+/// that implements <see cref="IBatchBackward"/> back-propagates each worker's share in one batched call.
 /// </summary>
 /// <typeparam name="TNet">The generated network type.</typeparam>
 public sealed class Trainer<TNet>
@@ -21,12 +23,28 @@ public sealed class Trainer<TNet>
     private readonly double[] _workerLoss;
     private readonly int[] _workerCorrect;
     private readonly float[] _batchGradient;
+    private readonly IBatchBackward? _batched;
+    private readonly float[][] _shardInputs, _shardOutputs;
+    private readonly int[][] _shardLabels;
     private readonly double[] _workerBatchLoss;
     private readonly float[] _parametersBeforeUpdate;
+    // Separate arrays for the two checks: a worker may already write its step's result while another still reads the
+    // gradient check's (no barrier lies between those), and sharing one array deadlocked the barrier.
+    private readonly int[] _workerBadGradient, _workerBadParameter;
+    private readonly float[] _workerBadValue;
     private int[] _order = [];
     private Dataset? _data;
-    private int _batchStart;
-    private int _batchCount;
+    private float _learningRate;
+    private Exception? _failure;
+
+    // Apart from _failure: workers read _failure right after each barrier, and worker 0 records a divergence after a
+    // barrier, so sharing the field would let another worker stop before undoing its slice of the step.
+    private TrainingDivergedException? _divergence;
+    private Action<BatchProgress>? _batchCompleted;
+    private CancellationToken _cancellation;
+    private int _stoppedAfter;
+    private bool _stopRequested;
+    private double _runningLoss;
 
     /// <summary>Creates a trainer; the network's parameters are used as they are (see <see cref="Initializer"/>).</summary>
     public Trainer(TNet network, Optimizer optimizer, TrainingOptions? options = null)
@@ -51,11 +69,28 @@ public sealed class Trainer<TNet>
             _workspaces[i] = new float[TNet.TrainingWorkspaceLength];
         }
 
+        // A network with a batched kernel gets each worker's share gathered into contiguous buffers instead.
+        _batched = network as IBatchBackward;
+        int share = (Options.BatchSize + workers - 1) / workers;
+        _shardInputs = new float[_batched is null ? 0 : workers][];
+        _shardOutputs = new float[_shardInputs.Length][];
+        _shardLabels = new int[_shardInputs.Length][];
+        for (int i = 0; i < _shardInputs.Length; i++)
+        {
+            _shardInputs[i] = new float[share * TNet.InputLength];
+            _shardOutputs[i] = new float[share * TNet.OutputLength];
+            _shardLabels[i] = new int[share];
+            _workspaces[i] = new float[Math.Max(TNet.TrainingWorkspaceLength, _batched!.BatchTrainingWorkspaceLength(share))];
+        }
+
         _workerLoss = new double[workers];
         _workerCorrect = new int[workers];
         _batchGradient = new float[TNet.ParameterCount];
         _workerBatchLoss = new double[workers];
         _parametersBeforeUpdate = new float[TNet.ParameterCount];
+        _workerBadGradient = new int[workers];
+        _workerBadParameter = new int[workers];
+        _workerBadValue = new float[workers];
     }
 
     /// <summary>The network being trained.</summary>
@@ -113,37 +148,26 @@ public sealed class Trainer<TNet>
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         int workers = Options.Threads;
-        using var start = new Barrier(workers);
-        using var done = new Barrier(workers);
-        Exception? failure = null;
-        bool stopping = false;
-        bool stoppedEarly = false;
+        _learningRate = learningRate;
+        _failure = null;
+        _divergence = null;
+        _batchCompleted = batchCompleted;
+        _cancellation = cancellationToken;
+        _stoppedAfter = 0;
+        _stopRequested = false;
+        Optimizer.PrepareState(TNet.ParameterCount);
+        foreach (float[] gradients in _gradients)
+        {
+            // Workers clear their slices after each batch; this covers an epoch that an exception cut short.
+            Array.Clear(gradients);
+        }
+
+        using var barrier = new Barrier(workers);
         var threads = new Thread[workers - 1];
         for (int t = 1; t < workers; t++)
         {
             int worker = t;
-            threads[t - 1] = new Thread(() =>
-            {
-                while (true)
-                {
-                    start.SignalAndWait();
-                    if (Volatile.Read(ref stopping))
-                    {
-                        return;
-                    }
-
-                    try
-                    {
-                        RunShard(worker);
-                    }
-                    catch (Exception error)
-                    {
-                        Interlocked.CompareExchange(ref failure, error, null);
-                    }
-
-                    done.SignalAndWait();
-                }
-            })
+            threads[t - 1] = new Thread(() => RunWorker(worker, epoch, barrier))
             {
                 IsBackground = true,
                 Name = $"LeNet trainer {worker}",
@@ -153,55 +177,10 @@ public sealed class Trainer<TNet>
 
         try
         {
-            for (int batchStart = 0; batchStart < data.Count; batchStart += Options.BatchSize)
-            {
-                _batchStart = batchStart;
-                _batchCount = Math.Min(Options.BatchSize, data.Count - batchStart);
-                if (workers > 1)
-                {
-                    start.SignalAndWait();
-                }
-
-                try
-                {
-                    RunShard(0);
-                }
-                catch (Exception error)
-                {
-                    Interlocked.CompareExchange(ref failure, error, null);
-                }
-
-                if (workers > 1)
-                {
-                    done.SignalAndWait();
-                }
-
-                if (failure is not null)
-                {
-                    break;
-                }
-
-                ApplyBatch(_batchCount, learningRate, epoch + 1, (batchStart / Options.BatchSize) + 1);
-                if (batchCompleted is not null)
-                {
-                    batchCompleted(new BatchProgress(epoch + 1, batchStart + _batchCount, data.Count, RunningLoss() / (batchStart + _batchCount)));
-                }
-
-                if (cancellationToken.IsCancellationRequested && batchStart + _batchCount < data.Count)
-                {
-                    stoppedEarly = true;
-                    break;
-                }
-            }
+            RunWorker(0, epoch, barrier);
         }
         finally
         {
-            Volatile.Write(ref stopping, true);
-            if (workers > 1)
-            {
-                start.SignalAndWait();
-            }
-
             foreach (Thread thread in threads)
             {
                 thread.Join();
@@ -210,14 +189,20 @@ public sealed class Trainer<TNet>
             _data = null;
         }
 
+        Exception? failure = _failure;
+        if (_divergence is not null)
+        {
+            throw _divergence;
+        }
+
         if (failure is not null)
         {
             throw new InvalidOperationException($"Training failed in epoch {epoch + 1}: {failure.Message}", failure);
         }
 
-        if (stoppedEarly)
+        if (_stoppedAfter > 0)
         {
-            throw new OperationCanceledException($"Training stopped in epoch {epoch + 1} after {_batchStart + _batchCount} of {data.Count} examples.", cancellationToken);
+            throw new OperationCanceledException($"Training stopped in epoch {epoch + 1} after {_stoppedAfter} of {data.Count} examples.", cancellationToken);
         }
 
         clock.Stop();
@@ -332,18 +317,212 @@ public sealed class Trainer<TNet>
         }
     }
 
-    /// <summary>Back-propagates worker <paramref name="worker"/>'s contiguous share of the current batch.</summary>
-    private void RunShard(int worker)
+    /// <summary>
+    /// One worker's epoch. Every worker walks the same batches; per batch it back-propagates its contiguous share of the
+    /// examples; after a barrier it sums one slice of the parameters' gradients over all workers in worker order and
+    /// checks it; after a second barrier (so that a non-finite gradient anywhere keeps the whole step from happening) it
+    /// steps the optimizer on its slice; a third barrier lets the next batch read the parameters. A failure is recorded
+    /// before a barrier and read after it, and the divergence checks read only what every worker sees, so all workers
+    /// stop at the same point.
+    /// </summary>
+    private void RunWorker(int worker, int epoch, Barrier barrier)
+    {
+        int count = _data!.Count;
+        for (int batchStart = 0; batchStart < count; batchStart += Options.BatchSize)
+        {
+            int batchCount = Math.Min(Options.BatchSize, count - batchStart);
+            int batch = (batchStart / Options.BatchSize) + 1;
+            if (!Run(Phase.Shard, worker, batchStart, batchCount, barrier))
+            {
+                return;
+            }
+
+            double batchLoss = 0;
+            foreach (double loss in _workerBatchLoss)
+            {
+                batchLoss += loss;
+            }
+
+            if (worker == 0)
+            {
+                // Every worker's loss so far is final here and nobody adds to it before the step's barrier.
+                _runningLoss = RunningLoss();
+            }
+
+            if (!double.IsFinite(batchLoss))
+            {
+                Diverged(worker, epoch, batch, string.Create(CultureInfo.InvariantCulture, $"the batch's mean loss is {batchLoss / batchCount}"));
+                return;
+            }
+
+            if (!Run(Phase.Sum, worker, batchStart, batchCount, barrier))
+            {
+                return;
+            }
+
+            int bad = FirstBadIndex(_workerBadGradient);
+            if (bad >= 0)
+            {
+                Diverged(worker, epoch, batch, $"the gradient of parameter {bad} is {_batchGradient[bad]}");
+                return;
+            }
+
+            if (!Run(Phase.Step, worker, batchStart, batchCount, barrier))
+            {
+                return;
+            }
+
+            if (worker == 0)
+            {
+                // The others read the step count again only after the next batch's first barrier.
+                Optimizer.CompleteUpdate();
+            }
+
+            bad = FirstBadIndex(_workerBadParameter);
+            if (bad >= 0)
+            {
+                // The value as the step left it, recorded by the worker that owns it (which may already have restored it).
+                float value = _workerBadValue[Array.IndexOf(_workerBadParameter, bad)];
+                (int from, int to) = SliceOf(worker);
+                _parametersBeforeUpdate.AsSpan(from, to - from).CopyTo(Network.Parameters.Slice(from, to - from));
+                Diverged(worker, epoch, batch, $"the update made parameter {bad} {value} (the optimizer's step and state include this update)");
+                return;
+            }
+
+            if (worker == 0 && _batchCompleted is not null)
+            {
+                _batchCompleted(new BatchProgress(epoch + 1, batchStart + batchCount, count, _runningLoss / (batchStart + batchCount)));
+            }
+
+            // Worker 0 read the token before the step's barrier, so every worker stops after the same batch.
+            if (_stopRequested)
+            {
+                if (worker == 0)
+                {
+                    _stoppedAfter = batchStart + batchCount;
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>The three phases of a batch.</summary>
+    private enum Phase
+    {
+        Shard,
+        Sum,
+        Step,
+    }
+
+    /// <summary>Runs one phase (no delegate: nothing is allocated per batch), records its exception, waits for the other workers; false when some worker failed.</summary>
+    private bool Run(Phase phase, int worker, int batchStart, int batchCount, Barrier barrier)
+    {
+        try
+        {
+            switch (phase)
+            {
+                case Phase.Shard:
+                    RunShard(worker, batchStart, batchCount);
+                    break;
+                case Phase.Sum:
+                    SumSlice(worker, batchCount);
+                    break;
+                default:
+                    if (worker == 0)
+                    {
+                        _stopRequested = _cancellation.IsCancellationRequested && batchStart + batchCount < _data!.Count;
+                    }
+
+                    StepSlice(worker);
+                    break;
+            }
+        }
+        catch (Exception error)
+        {
+            Interlocked.CompareExchange(ref _failure, error, null);
+        }
+
+        if (Options.Threads > 1)
+        {
+            barrier.SignalAndWait();
+        }
+
+        return Volatile.Read(ref _failure) is null;
+    }
+
+    /// <summary>Worker 0 records the divergence; every worker has seen the same facts and stops too.</summary>
+    private void Diverged(int worker, int epoch, int batch, string what)
+    {
+        if (worker == 0)
+        {
+            _divergence = new TrainingDivergedException(epoch + 1, batch, what);
+        }
+    }
+
+    /// <summary>The lowest index any worker reported as non-finite, or -1.</summary>
+    private static int FirstBadIndex(int[] reports)
+    {
+        int first = -1;
+        foreach (int bad in reports)
+        {
+            if (bad >= 0 && (first < 0 || bad < first))
+            {
+                first = bad;
+            }
+        }
+
+        return first;
+    }
+
+    /// <summary>Worker <paramref name="worker"/>'s slice of the parameters; slices start on 64-byte boundaries, so two workers never share a cache line.</summary>
+    private (int From, int To) SliceOf(int worker)
+    {
+        int workers = Options.Threads;
+        int from = (int)((long)TNet.ParameterCount * worker / workers) & ~15;
+        int to = worker == workers - 1 ? TNet.ParameterCount : (int)((long)TNet.ParameterCount * (worker + 1) / workers) & ~15;
+        return (from, Math.Max(from, to));
+    }
+
+    /// <summary>Back-propagates worker <paramref name="worker"/>'s contiguous share of a batch into its cleared gradient buffer.</summary>
+    private void RunShard(int worker, int batchStart, int batchCount)
     {
         Dataset data = _data!;
         int workers = Options.Threads;
-        int from = _batchStart + (int)((long)_batchCount * worker / workers);
-        int to = _batchStart + (int)((long)_batchCount * (worker + 1) / workers);
+        int from = batchStart + (int)((long)batchCount * worker / workers);
+        int to = batchStart + (int)((long)batchCount * (worker + 1) / workers);
         float[] gradients = _gradients[worker];
         float[] workspace = _workspaces[worker];
-        Array.Clear(gradients);
         double loss = 0;
         int correct = 0;
+        if (_batched is not null)
+        {
+            int count = to - from;
+            Span<float> inputs = _shardInputs[worker].AsSpan(0, count * TNet.InputLength);
+            Span<int> labels = _shardLabels[worker].AsSpan(0, count);
+            Span<float> outputs = _shardOutputs[worker].AsSpan(0, count * TNet.OutputLength);
+            for (int i = 0; i < count; i++)
+            {
+                int index = _order[from + i];
+                data.Input(index).CopyTo(inputs.Slice(i * TNet.InputLength, TNet.InputLength));
+                labels[i] = data.Label(index);
+            }
+
+            loss = _batched.BackwardBatch(inputs, labels, gradients, outputs, workspace);
+            for (int i = 0; i < count; i++)
+            {
+                if (s_classOf(outputs.Slice(i * TNet.OutputLength, TNet.OutputLength)) == labels[i])
+                {
+                    correct++;
+                }
+            }
+
+            _workerLoss[worker] += loss;
+            _workerBatchLoss[worker] = loss;
+            _workerCorrect[worker] += correct;
+            return;
+        }
+
         for (int i = from; i < to; i++)
         {
             int index = _order[i];
@@ -380,55 +559,70 @@ public sealed class Trainer<TNet>
     }
 
     /// <summary>
-    /// Sums the workers' gradients in worker order, averages over the batch, adds weight decay and steps. A non-finite
-    /// loss or gradient stops before the step; parameters made non-finite by the step are put back as they were.
+    /// Worker <paramref name="worker"/>'s slice of the gradient: sums the workers' buffers in worker order, clears them
+    /// for the next batch, averages over the batch, adds weight decay, and reports the first non-finite value. Each
+    /// element goes through the same operations as in one serial pass, so the bits do not depend on the slicing.
     /// </summary>
-    private void ApplyBatch(int batchCount, float learningRate, int epoch, int batch)
+    private void SumSlice(int worker, int batchCount)
     {
-        double batchLoss = 0;
-        foreach (double loss in _workerBatchLoss)
+        (int from, int to) = SliceOf(worker);
+        _workerBadGradient[worker] = -1;
+        if (to == from)
         {
-            batchLoss += loss;
+            return;
         }
 
-        if (!double.IsFinite(batchLoss))
-        {
-            throw new TrainingDivergedException(epoch, batch, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the batch's mean loss is {batchLoss / batchCount}"));
-        }
-
-        Span<float> sum = _batchGradient;
-        _gradients[0].CopyTo(sum);
+        Span<float> sum = _batchGradient.AsSpan(from, to - from);
+        _gradients[0].AsSpan(from, to - from).CopyTo(sum);
         for (int t = 1; t < _gradients.Length; t++)
         {
-            TensorPrimitives.Add(sum, _gradients[t], sum);
+            TensorPrimitives.Add(sum, _gradients[t].AsSpan(from, to - from), sum);
+        }
+
+        for (int t = 0; t < _gradients.Length; t++)
+        {
+            _gradients[t].AsSpan(from, to - from).Clear();
         }
 
         TensorPrimitives.Multiply(sum, 1f / batchCount, sum);
-        Span<float> parameters = Network.Parameters;
+        Span<float> parameters = Network.Parameters.Slice(from, to - from);
         if (Options.WeightDecay > 0)
         {
             foreach (LayerInfo layer in TNet.Layers)
             {
-                Span<float> weightGradient = sum.Slice(layer.WeightOffset, layer.WeightLength);
-                TensorPrimitives.MultiplyAdd(parameters.Slice(layer.WeightOffset, layer.WeightLength), Options.WeightDecay, weightGradient, weightGradient);
+                // The part of this layer's weights that falls in [from, to).
+                int start = Math.Max(layer.WeightOffset, from), end = Math.Min(layer.WeightOffset + layer.WeightLength, to);
+                if (start < end)
+                {
+                    Span<float> weightGradient = sum.Slice(start - from, end - start);
+                    TensorPrimitives.MultiplyAdd(parameters.Slice(start - from, end - start), Options.WeightDecay, weightGradient, weightGradient);
+                }
             }
         }
 
         int bad = Checkpoint.IndexOfNonFinite(sum);
-        if (bad >= 0)
+        _workerBadGradient[worker] = bad < 0 ? -1 : from + bad;
+    }
+
+    /// <summary>
+    /// Worker <paramref name="worker"/>'s slice of the optimizer step, keeping the parameters as they were so a step
+    /// that makes one non-finite can be undone; reports the first non-finite parameter.
+    /// </summary>
+    private void StepSlice(int worker)
+    {
+        (int from, int to) = SliceOf(worker);
+        _workerBadParameter[worker] = -1;
+        if (to == from)
         {
-            throw new TrainingDivergedException(epoch, batch, $"the gradient of parameter {bad} is {sum[bad]}");
+            return;
         }
 
-        parameters.CopyTo(_parametersBeforeUpdate);
-        Optimizer.Update(parameters, sum, learningRate);
-        bad = Checkpoint.IndexOfNonFinite(parameters);
-        if (bad >= 0)
-        {
-            float value = parameters[bad];
-            _parametersBeforeUpdate.CopyTo(parameters);
-            throw new TrainingDivergedException(epoch, batch, $"the update made parameter {bad} {value} (the optimizer's step and state include this update)");
-        }
+        Span<float> parameters = Network.Parameters.Slice(from, to - from);
+        parameters.CopyTo(_parametersBeforeUpdate.AsSpan(from, to - from));
+        Optimizer.UpdateRange(parameters, _batchGradient.AsSpan(from, to - from), _learningRate, from);
+        int bad = Checkpoint.IndexOfNonFinite(parameters);
+        _workerBadParameter[worker] = bad < 0 ? -1 : from + bad;
+        _workerBadValue[worker] = bad < 0 ? 0 : parameters[bad];
     }
 
     /// <summary>Fisher–Yates with System.Random seeded from (seed, epoch): the same on every machine and every resume.</summary>
