@@ -1,7 +1,9 @@
+using System.Linq;
 using LeNet.Generator.Emitting;
 using LeNet.Generator.Model;
 using LeNet.Generator.Parsing;
 using LeNet.Generator.Shapes;
+using LeNet.Generator.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
@@ -47,6 +49,40 @@ public sealed class LeNetGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Identities);
 
         context.RegisterSourceOutput(networks.Combine(identities), static (output, pair) => AddNetwork(output, pair.Left, pair.Right));
+
+        // Baked weights: each .weights AdditionalFiles item is read once and stays cached until that item changes, so an
+        // edit anywhere else never reads a weights file again.
+        IncrementalValueProvider<EquatableArray<string>> additionalFiles = context.AdditionalTextsProvider
+            .Select(static (text, _) => text.Path)
+            .Collect()
+            .Select(static (paths, _) => new EquatableArray<string>(paths.ToArray()));
+        IncrementalValueProvider<EquatableArray<WeightsSource>> weightsFiles = context.AdditionalTextsProvider
+            .Where(static text => WeightsSource.IsCandidate(text.Path))
+            .Select(static (text, _) => WeightsSource.Load(text.Path))
+            .WithTrackingName(TrackingNames.ReadWeights)
+            .Collect()
+            .Select(static (files, _) => new EquatableArray<WeightsSource>(files.ToArray()));
+        IncrementalValuesProvider<BakedWeights> baked = networks
+            .Where(static network => network.Spec.Weights.Length > 0 && network.Chain is not null && !network.HasErrors)
+            .Combine(additionalFiles)
+            .Combine(weightsFiles)
+            .Select(static (input, _) => Bake(input.Left.Left, input.Left.Right, input.Right))
+            .WithTrackingName(TrackingNames.BakeWeights);
+        context.RegisterSourceOutput(baked.Combine(identities), static (output, pair) =>
+            AddIsolated(
+                output.AddSource,
+                () => BakedWeightsEmitter.HintName(CSharpNames.HintName(pair.Left.Spec, pair.Right)),
+                () => BakedWeightsEmitter.Emit(pair.Left, Version),
+                pair.Left.Spec.DisplayName,
+                CSharpNames.Identity(pair.Left.Spec) + "+Weights"));
+    }
+
+    private static BakedWeights Bake(CheckedNetwork network, EquatableArray<string> additionalFiles, EquatableArray<WeightsSource> weightsFiles)
+    {
+        (Problem? problem, WeightsSource? source) = WeightsBinding.Check(network, additionalFiles.ToList(),
+            path => weightsFiles.FirstOrDefault(file => file.Path == path) ?? WeightsSource.Load(path));
+        return new BakedWeights(network.Spec, network.Spec.Weights, network.Fingerprint, problem,
+            problem is null && source is not null ? source.File.ParameterBits : EquatableArray<int>.Empty);
     }
 
     private static void AddNetwork(SourceProductionContext output, CheckedNetwork network, EquatableArray<string> identities) =>

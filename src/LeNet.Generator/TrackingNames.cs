@@ -6,5 +6,7 @@ internal static class TrackingNames
     public const string Parse = nameof(Parse);
     public const string Check = nameof(Check);
     public const string Emittable = nameof(Emittable);
+    public const string ReadWeights = nameof(ReadWeights);
+    public const string BakeWeights = nameof(BakeWeights);
     public const string Identities = nameof(Identities);
 }

@@ -24,4 +24,23 @@ public readonly record struct LayerInfo(
     int BiasLength,
     int FanIn,
     int FanOut,
-    int OutputLength);
+    int OutputLength)
+{
+    /// <summary>
+    /// What the layer reads: the network input or the previous layer's output, as it is shaped before any flattening
+    /// (a dense layer after a convolution or pool sees that layer's (C,H,W) and reads it flattened).
+    /// </summary>
+    public ActivationShape Input { get; init; }
+
+    /// <summary>What the layer writes; a dense layer's output is (units,1,1).</summary>
+    public ActivationShape Output { get; init; }
+
+    /// <summary>Kernel (window) side of a convolution or pool; 0 for a dense layer.</summary>
+    public int Kernel { get; init; }
+
+    /// <summary>Step between windows of a convolution or pool; 0 for a dense layer.</summary>
+    public int Stride { get; init; }
+
+    /// <summary>Zero rows and columns added on every side of a convolution's input; 0 otherwise.</summary>
+    public int Padding { get; init; }
+}

@@ -2,8 +2,11 @@ using LeNet;
 
 namespace LeNet.Sample;
 
-/// <summary>LeNet-5 for 28x28 MNIST digits zero-padded to 32x32: one input channel.</summary>
-[Network]
+/// <summary>
+/// LeNet-5 for 28x28 MNIST digits zero-padded to 32x32: one input channel. lenet5-mnist.weights, written by the
+/// project's default training run (99.30% test accuracy), is baked in: <c>LeNet5.CreateTrained()</c> needs no file.
+/// </summary>
+[Network(Weights = "lenet5-mnist.weights")]
 [Input(height: 32, width: 32, channels: 1)]
 [Conv(filters: 6, kernel: 5, stride: 1, padding: 0, Activation = Activation.ReLU)]
 [MaxPool(size: 2, stride: 2)]

@@ -97,14 +97,14 @@ internal sealed partial class BatchedLeNet5
                 row[o] = s.Z5[(o * Lanes) + image];
             }
 
-            Kernels.Softmax(row);
+            GeneratedCodeSupport.Softmax(row);
             if (!outputs.IsEmpty)
             {
                 row.CopyTo(outputs.Slice(image * F5, F5));
             }
 
             int label = labels[image];
-            loss += Kernels.NegativeLog(row[label]);
+            loss += GeneratedCodeSupport.NegativeLog(row[label]);
             row[label] -= 1f;
             for (int o = 0; o < F5; o++)
             {

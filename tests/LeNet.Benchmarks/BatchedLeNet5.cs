@@ -115,7 +115,7 @@ internal sealed partial class BatchedLeNet5
                 output[o] = f5[(o * Lanes) + image];
             }
 
-            Kernels.Softmax(output);
+            GeneratedCodeSupport.Softmax(output);
         }
     }
 

@@ -83,15 +83,15 @@ internal sealed class SingleImageLeNet5
         Span<float> fc4 = stackalloc float[84];
         for (int o = 0; o < 84; o++)
         {
-            fc4[o] = MathF.Max(p[_b4 + o] + Kernels.Dot(p.Slice(_w4 + (o * 120), 120), fc3), 0f);
+            fc4[o] = MathF.Max(p[_b4 + o] + GeneratedCodeSupport.Dot(p.Slice(_w4 + (o * 120), 120), fc3), 0f);
         }
 
         for (int o = 0; o < 10; o++)
         {
-            output[o] = p[_b5 + o] + Kernels.Dot(p.Slice(_w5 + (o * 84), 84), fc4);
+            output[o] = p[_b5 + o] + GeneratedCodeSupport.Dot(p.Slice(_w5 + (o * 84), 84), fc4);
         }
 
-        Kernels.Softmax(output);
+        GeneratedCodeSupport.Softmax(output);
     }
 
     private static void Conv1Pool(ReadOnlySpan<float> x, int channels, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> pool1)

@@ -92,10 +92,31 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor NameClash = Error("LENET020", "Network type named like a generated member",
         "Network type '{0}' has the name of {2} '{1}' that LeNetGen generates inside it, which C# forbids (a member may not be named like its type); rename the type");
 
+    /// <summary>LENET021: Weights names no single AdditionalFiles item. {0} type name, {1} the argument, {2} what was found.</summary>
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Error("LENET021", "Weights file not found",
+        "{0}: Weights = \"{1}\" must name one AdditionalFiles item ending in .weights; found {2}");
+
+    /// <summary>LENET022: the named file is not a weights file. {0} type name, {1} file, {2} expected, {3} found.</summary>
+    public static readonly DiagnosticDescriptor WeightsFileInvalid = Error("LENET022", "Not a weights file",
+        "{0}: '{1}' is not a weights file: expected {2}, found {3}");
+
+    /// <summary>LENET023: the weights are of another architecture. {0} type name, {1} file, {2} file's fingerprint, {3} network's.</summary>
+    public static readonly DiagnosticDescriptor WeightsFingerprintMismatch = Error("LENET023", "Weights of another architecture",
+        "{0}: '{1}' holds weights of architecture {2}; {0} is architecture {3}");
+
+    /// <summary>LENET024: the weights file holds another number of parameters. {0} type name, {1} file, {2} file's count, {3} network's.</summary>
+    public static readonly DiagnosticDescriptor WeightsCountMismatch = Error("LENET024", "Weights of another size",
+        "{0}: '{1}' holds {2} parameters; {0} has {3}");
+
+    /// <summary>LENET025: the weights file's checksum does not match its bytes. {0} type name, {1} file, {2} stored, {3} computed.</summary>
+    public static readonly DiagnosticDescriptor WeightsChecksumMismatch = Error("LENET025", "Weights file corrupted",
+        "{0}: '{1}' is corrupted: its stored checksum is {2}, its bytes hash to {3}");
+
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
         NotPartial, WindowDoesNotFit, MissingInput, NotPositive, PaddingTooLarge, SoftmaxNotLast, LayersSplit, Generic,
         ContainerNotPartial, StrideLeavesInputUnused, WorkspaceTooLargeForStack, InputNotFirst, SpatialAfterDense,
-        NegativePadding, NoLayers, UnknownActivation, TooLarge, UnknownUnroll, UnsupportedType, NameClash);
+        NegativePadding, NoLayers, UnknownActivation, TooLarge, UnknownUnroll, UnsupportedType, NameClash,
+        WeightsFileNotFound, WeightsFileInvalid, WeightsFingerprintMismatch, WeightsCountMismatch, WeightsChecksumMismatch);
 
     public static bool IsError(string id) => ById[id].DefaultSeverity == DiagnosticSeverity.Error;
 

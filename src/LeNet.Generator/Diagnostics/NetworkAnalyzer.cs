@@ -3,6 +3,7 @@ using System.Linq;
 using LeNet.Generator.Model;
 using LeNet.Generator.Parsing;
 using LeNet.Generator.Shapes;
+using LeNet.Generator.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -47,12 +48,28 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         CheckedNetwork result = ShapeChecker.Check(spec, context.CancellationToken);
         foreach (Problem problem in result.Problems)
         {
-            DiagnosticDescriptor descriptor = Descriptors.ById[problem.Id];
-            object[] args = problem.MessageArgs.Cast<object>().ToArray();
-            foreach (Location location in Locate(problem, type, sources, context.CancellationToken))
+            Report(context, problem, type, sources);
+        }
+
+        // The weights to bake are checked only against a sound network: its fingerprint and count exist only then.
+        if (spec.Weights.Length > 0 && result.Chain is not null && !result.HasErrors)
+        {
+            string[] additionalFiles = context.Options.AdditionalFiles.Select(file => file.Path).ToArray();
+            (Problem? problem, _) = WeightsBinding.Check(result, additionalFiles, WeightsSource.Load);
+            if (problem is not null)
             {
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, args));
+                Report(context, problem, type, sources);
             }
+        }
+    }
+
+    private static void Report(SymbolAnalysisContext context, Problem problem, INamedTypeSymbol type, NetworkParser.Sources sources)
+    {
+        DiagnosticDescriptor descriptor = Descriptors.ById[problem.Id];
+        object[] args = problem.MessageArgs.Cast<object>().ToArray();
+        foreach (Location location in Locate(problem, type, sources, context.CancellationToken))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, location, args));
         }
     }
 

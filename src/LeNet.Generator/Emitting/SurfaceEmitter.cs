@@ -140,12 +140,19 @@ internal static class SurfaceEmitter
     {
         w.Line("private static readonly global::LeNet.LayerInfo[] s_layers =");
         w.Line("[");
+        // What each layer reads, before flattening (a dense layer's own InC is its flattened input length): the network
+        // input, then the previous layer's output.
+        string input = "new(InputChannels, InputHeight, InputWidth)";
         foreach (LayerShape layer in chain.Layers)
         {
             string c = layer.ClassName;
+            bool windowed = layer.Kind != LayerType.Dense;
             w.Line($"    new(\"{layer.Name}\", global::LeNet.LayerType.{layer.Kind}, global::LeNet.Activation.{layer.Activation},");
             w.Line($"        {c}.WeightOffset, {c}.WeightLength, {c}.BiasOffset, {c}.BiasLength,");
-            w.Line($"        FanIn: {SourceWriter.Int(layer.FanIn)}, FanOut: {SourceWriter.Int(layer.FanOut)}, OutputLength: {c}.OutputLength),");
+            w.Line($"        FanIn: {SourceWriter.Int(layer.FanIn)}, FanOut: {SourceWriter.Int(layer.FanOut)}, OutputLength: {c}.OutputLength)");
+            w.Line($"    {{ Input = {input}, Output = new({c}.OutC, {c}.OutH, {c}.OutW),");
+            w.Line($"        Kernel = {(windowed ? c + ".Kernel" : "0")}, Stride = {(windowed ? c + ".Stride" : "0")}, Padding = {(windowed ? c + ".Padding" : "0")} }},");
+            input = $"new({c}.OutC, {c}.OutH, {c}.OutW)";
         }
 
         w.Line("];");

@@ -21,6 +21,9 @@ internal sealed record NetworkSpec(
     EquatableArray<LayerSpec> Layers,
     int StrayLayerCount)
 {
+    /// <summary>The <c>Weights</c> argument of <c>[Network]</c>: the AdditionalFiles item to bake in, or empty.</summary>
+    public string Weights { get; init; } = "";
+
     /// <summary>
     /// Whether a partial declaration of the type can be written at all: it is partial, not generic, of a kind that can
     /// hold the members, and every containing type is partial. When false the generator writes nothing and the

@@ -54,6 +54,7 @@ internal static class NetworkParser
         }
 
         KernelUnroll unroll = KernelUnroll.Window;
+        string weights = "";
         SyntaxNode? networkDeclaration = null;
         bool unreadable = false;
         var layersByDeclaration = new List<(SyntaxNode Declaration, List<(int Position, AttributeData Data, LayerSpec Layer)> Layers)>();
@@ -77,6 +78,10 @@ internal static class NetworkParser
                     if (named.Key == "Unroll" && named.Value.Value is int value)
                     {
                         unroll = (KernelUnroll)value;
+                    }
+                    else if (named.Key == "Weights" && named.Value.Value is string path)
+                    {
+                        weights = path;
                     }
                 }
 
@@ -151,7 +156,10 @@ internal static class NetworkParser
             unreadable,
             unroll,
             new EquatableArray<LayerSpec>(layers),
-            strayCount);
+            strayCount)
+        {
+            Weights = weights,
+        };
     }
 
     /// <summary>The constructor parameter or property an argument name refers to, as the checker names it.</summary>

@@ -77,7 +77,7 @@ internal static class ShapeChecker
     {
         "InputLength", "InputChannels", "InputHeight", "InputWidth", "OutputLength", "ParameterCount", "WorkspaceLength",
         "TrainingWorkspaceLength", "OutputOffset", "ClassCount", "Fingerprint", "Loss", "Summary", "Parameters", "Layers",
-        "Forward", "Predict", "ClassOf", "LossOf", "Backward", "_parameters", "s_layers",
+        "Forward", "Predict", "ClassOf", "LossOf", "Backward", "_parameters", "s_layers", "TrainedParameters", "CreateTrained",
     };
 
     private static void CheckMemberClash(NetworkSpec spec, EquatableArray<string> layerClassNames, List<Problem> problems)

@@ -47,7 +47,7 @@ internal static class EvalCommand
             }
             else
             {
-                Render(report, parsed.GetValue(model)!);
+                Render(report, ModelSource.Describe(parsed.GetValue(model)));
             }
 
             if (plotDirectory is not null)

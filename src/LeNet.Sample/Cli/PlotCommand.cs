@@ -33,7 +33,7 @@ internal static class PlotCommand
             }
 
             Dataset test = Mnist.Load(dataDirectory, MnistSplit.Test);
-            ChartSet.DrawAll(directory, network, test, TrainingHistory.Load(TrainingHistory.PathFor(modelPath!)), Console.Out);
+            ChartSet.DrawAll(directory, network, test, modelPath is null ? [] : TrainingHistory.Load(TrainingHistory.PathFor(modelPath)), Console.Out);
             return 0;
         });
         return command;

@@ -6,26 +6,31 @@ namespace LeNet.Sample.Models;
 
 /// <summary>
 /// The one place where the sample gets a trained network: a weights file (<c>SaveWeights</c>) or a checkpoint written
-/// by <c>train</c>. When the network with weights baked in at compile time lands, it is chosen here and nowhere else.
+/// by <c>train</c>, or, when no file is named, the LeNet-5 whose weights are baked into this program at compile time
+/// (<c>lenet5-mnist.weights</c>, the project's default training run).
 /// </summary>
 internal static class ModelSource
 {
-    /// <summary>Loads the network from <paramref name="modelPath"/>.</summary>
-    /// <exception cref="UsageException">No model was named (there is no baked network yet).</exception>
+    /// <summary>What the output calls the baked network.</summary>
+    public const string BakedName = "baked-in LeNet-5 (lenet5-mnist.weights)";
+
+    /// <summary>The name of the model for output: the file as given, or <see cref="BakedName"/>.</summary>
+    public static string Describe(string? modelPath) => modelPath ?? BakedName;
+
+    /// <summary>Loads the network from <paramref name="modelPath"/>, or the baked network when it is null.</summary>
+    /// <exception cref="UsageException">The path is empty or a folder.</exception>
     /// <exception cref="InvalidDataException">The file is not a weights file or checkpoint of this LeNet-5.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static LeNet5 Load(string? modelPath, string command)
     {
         if (modelPath is null)
         {
-            throw new UsageException(
-                $"{command} needs --model FILE: this build has no network with weights baked in yet. " +
-                "Train one first ('LeNet.Sample train' writes lenet5-mnist.ckpt), then pass --model lenet5-mnist.ckpt.");
+            return LeNet5.CreateTrained();
         }
 
         if (modelPath.Length == 0)
         {
-            throw new UsageException("Option --model expects a file name, got an empty string.");
+            throw new UsageException($"{command}: option --model expects a file name, got an empty string.");
         }
 
         if (Directory.Exists(modelPath))
