@@ -20,10 +20,14 @@ public sealed class DocumentationExampleTests
     private const string FenceOpen = "```csharp\n";
     private const string FenceClose = "```";
 
+    // The baked-weights diagnostics need a .weights AdditionalFiles item, which a page's code block cannot carry;
+    // BakedWeightsTests reports each of them on the Weights argument. Their pages are still checked for message and index.
+    private static readonly HashSet<string> NeedAWeightsFile = new(StringComparer.Ordinal) { "LENET021", "LENET022", "LENET023", "LENET024", "LENET025" };
+
     public static TheoryData<string> DiagnosticIds()
     {
         var ids = new TheoryData<string>();
-        foreach (string id in Descriptors.ById.Keys.OrderBy(id => id, StringComparer.Ordinal))
+        foreach (string id in Descriptors.ById.Keys.Where(id => !NeedAWeightsFile.Contains(id)).OrderBy(id => id, StringComparer.Ordinal))
         {
             ids.Add(id);
         }
