@@ -195,4 +195,39 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
 
         Assert.All(target.Parameters.ToArray(), p => Assert.Equal(0.5f, p));
     }
+
+    [Fact]
+    public void Onnx_importer_refuses_mutated_models_and_changes_nothing()
+    {
+        var trained = new SmallNet();
+        Initializer.Initialize(trained, seed: 3);
+        using var export = new MemoryStream();
+        LeNet.Onnx.OnnxExporter.Export(trained, export);
+        byte[] valid = export.ToArray();
+        var target = new SmallNet();
+        target.Parameters.Fill(0.5f);
+        string path = _dir.File("fuzz.onnx");
+
+        // ONNX has no checksum: a mutation inside a float of an initializer is a valid model with another weight. What
+        // must hold is that a refusal changes nothing and an accepted model loads finite weights, all of them at once.
+        Fuzz("ONNX", 5, [valid], path, _ => null, bytes =>
+        {
+            Assert.All(target.Parameters.ToArray(), p => Assert.Equal(0.5f, p));
+            if (bytes is null)
+            {
+                using FileStream file = File.OpenRead(path);
+                LeNet.Onnx.OnnxImporter.LoadWeights(target, file);
+            }
+            else
+            {
+                LeNet.Onnx.OnnxImporter.LoadWeights(target, new MemoryStream(bytes));
+            }
+        }, _ =>
+        {
+            Assert.All(target.Parameters.ToArray(), p => Assert.True(float.IsFinite(p)));
+            target.Parameters.Fill(0.5f);
+        }, string.Empty);
+
+        Assert.All(target.Parameters.ToArray(), p => Assert.Equal(0.5f, p));
+    }
 }

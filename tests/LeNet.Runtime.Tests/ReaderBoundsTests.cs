@@ -227,6 +227,32 @@ public sealed class ReaderBoundsTests : IDisposable
     }
 
     [Fact]
+    public void Onnx_import_refuses_an_endless_stream_after_reading_at_most_its_bound()
+    {
+        var network = new SmallNet();
+        network.Parameters.Fill(0.5f);
+        var endless = new EndlessStream([]);
+
+        var e = Assert.Throws<InvalidDataException>(() => LeNet.Onnx.OnnxImporter.LoadWeights(network, endless));
+
+        Assert.Contains("longer than", e.Message);
+        Assert.InRange(endless.Position, 1, LeNet.Onnx.OnnxImporter.MaxModelBytes<SmallNet>() + (1 << 16));
+        Assert.All(network.Parameters.ToArray(), p => Assert.Equal(0.5f, p));
+    }
+
+    [Fact]
+    public void Onnx_import_refuses_a_seekable_stream_longer_than_its_bound_before_reading_it()
+    {
+        var network = new SmallNet();
+        using var stream = new MemoryStream(new byte[LeNet.Onnx.OnnxImporter.MaxModelBytes<SmallNet>() + 1]);
+
+        var e = Assert.Throws<InvalidDataException>(() => LeNet.Onnx.OnnxImporter.LoadWeights(network, stream));
+
+        Assert.Contains("is at most", e.Message);
+        Assert.Equal(0, stream.Position);
+    }
+
+    [Fact]
     public void IdxReader_streams_must_be_seekable()
     {
         var e = Assert.Throws<ArgumentException>(() => IdxReader.ReadLabels(new EndlessStream([]), "pipe"));

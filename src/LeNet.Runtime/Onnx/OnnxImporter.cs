@@ -19,12 +19,26 @@ namespace LeNet.Onnx;
 public static class OnnxImporter
 {
     /// <summary>
+    /// Room for everything in a model but its weights (graph, names, attributes, metadata). An export of a network holds
+    /// its parameters as 4-byte floats plus a few kilobytes of graph; <see cref="MaxModelBytes"/> allows this much more.
+    /// </summary>
+    public const int GraphAllowanceBytes = 16 << 20;
+
+    /// <summary>
+    /// The largest model <see cref="LoadWeights{TNet}(TNet, Stream)"/> reads for <typeparamref name="TNet"/>: 4 bytes per
+    /// parameter plus <see cref="GraphAllowanceBytes"/>. A longer stream is refused before more than that is read.
+    /// </summary>
+    public static long MaxModelBytes<TNet>()
+        where TNet : INetwork<TNet> => (4L * TNet.ParameterCount) + GraphAllowanceBytes;
+
+    /// <summary>
     /// Reads an ONNX model from <paramref name="source"/> and replaces <paramref name="network"/>'s parameters with its
     /// initializers. The whole model is checked before anything is written: on any error the network is unchanged.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="source"/> is null.</exception>
     /// <exception cref="InvalidDataException">
-    /// The data is not an ONNX model, or its graph does not fit the network; the message names the layer and both shapes.
+    /// The data is not an ONNX model, is longer than <see cref="MaxModelBytes{TNet}"/>, holds a NaN or infinite weight,
+    /// or its graph does not fit the network; the message names the layer and both shapes.
     /// </exception>
     public static void LoadWeights<TNet>(TNet network, Stream source)
         where TNet : INetwork<TNet>
@@ -32,8 +46,27 @@ public static class OnnxImporter
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(source);
 
+        long limit = MaxModelBytes<TNet>();
+        if (source.CanSeek && source.Length - source.Position > limit)
+        {
+            throw new InvalidDataException(
+                $"The ONNX model is {source.Length - source.Position:N0} bytes; a model of {typeof(TNet).Name} ({TNet.ParameterCount:N0} parameters) is at most {limit:N0}.");
+        }
+
         using var bytes = new MemoryStream();
-        source.CopyTo(bytes);
+        byte[] chunk = new byte[1 << 16];
+        int read;
+        while ((read = source.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (bytes.Length + read > limit)
+            {
+                throw new InvalidDataException(
+                    $"The ONNX model is longer than {limit:N0} bytes, the most a model of {typeof(TNet).Name} ({TNet.ParameterCount:N0} parameters) can be.");
+            }
+
+            bytes.Write(chunk, 0, read);
+        }
+
         OnnxGraph graph = OnnxGraph.Parse(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
 
         var layers = new List<LayerInfo>();
@@ -166,7 +199,27 @@ public static class OnnxImporter
                 $"{layer.Name}: the {role} '{tensorName}' of shape {Shape(tensor.Dims)} holds {tensor.Values.Length} values instead of {destination.Length}.");
         }
 
+        int bad = FirstNonFinite(tensor.Values);
+        if (bad >= 0)
+        {
+            throw new InvalidDataException(
+                $"{layer.Name}: the {role} '{tensorName}' holds {tensor.Values[bad]} at index {bad}; weights must be finite.");
+        }
+
         tensor.Values.CopyTo(destination);
+    }
+
+    private static int FirstNonFinite(float[] values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static string Shape(long[] dims) => "[" + string.Join(",", dims) + "]";

@@ -18,7 +18,7 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(data);
         if (data.InputLength != TNet.InputLength)
         {
-            throw new ArgumentException($"Expected inputs of {TNet.InputLength} floats for {typeof(TNet).Name}, got {data.InputLength}.", nameof(data));
+            throw new ArgumentException(InputLengthMessage.For(typeof(TNet).Name, TNet.InputLength, data.InputLength), nameof(data));
         }
 
         TrainingOptions.CheckThreads(threads, nameof(threads));

@@ -15,7 +15,7 @@ namespace LeNet.Training;
 /// that implements <see cref="IBatchBackward"/> back-propagates each worker's share in one batched call.
 /// </summary>
 /// <typeparam name="TNet">The generated network type.</typeparam>
-public sealed class Trainer<TNet>
+public sealed partial class Trainer<TNet>
     where TNet : class, INetwork<TNet>
 {
     private readonly float[][] _gradients;
@@ -26,6 +26,8 @@ public sealed class Trainer<TNet>
     private readonly IBatchBackward? _batched;
     private readonly float[][] _shardInputs, _shardOutputs;
     private readonly int[][] _shardLabels;
+    private readonly ImageAugmenter[]? _augmenters;
+    private readonly float[][] _augmented = [];
     private readonly double[] _workerBatchLoss;
     private readonly float[] _parametersBeforeUpdate;
     // Separate arrays for the two checks: a worker may already write its step's result while another still reads the
@@ -41,6 +43,8 @@ public sealed class Trainer<TNet>
     // barrier, so sharing the field would let another worker stop before undoing its slice of the step.
     private TrainingDivergedException? _divergence;
     private Action<BatchProgress>? _batchCompleted;
+    private IProgress<BatchReport>? _batchReport;
+    private int _epoch;
     private CancellationToken _cancellation;
     private int _stoppedAfter;
     private bool _stopRequested;
@@ -86,6 +90,18 @@ public sealed class Trainer<TNet>
         _workerLoss = new double[workers];
         _workerCorrect = new int[workers];
         _batchGradient = new float[TNet.ParameterCount];
+        if (Options.Augmentation is { } augmentation)
+        {
+            // One augmenter and one image buffer per worker: the augmenter's scratch is per thread.
+            _augmenters = new ImageAugmenter[workers];
+            _augmented = new float[workers][];
+            for (int i = 0; i < workers; i++)
+            {
+                _augmenters[i] = new ImageAugmenter(augmentation, TNet.InputLength);
+                _augmented[i] = new float[TNet.InputLength];
+            }
+        }
+
         _workerBatchLoss = new double[workers];
         _parametersBeforeUpdate = new float[TNet.ParameterCount];
         _workerBadGradient = new int[workers];
@@ -107,7 +123,10 @@ public sealed class Trainer<TNet>
 
     /// <summary>Trains one epoch over <paramref name="data"/> in an order shuffled from the seed and the epoch number.</summary>
     /// <exception cref="ArgumentException">The data's input length or labels do not fit the network.</exception>
-    /// <exception cref="InvalidOperationException">The schedule gives this epoch a factor that is not positive and finite.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The schedule gives this epoch a factor that is not positive and finite, or every weight of the network is zero
+    /// (it was never initialised).
+    /// </exception>
     /// <exception cref="TrainingDivergedException">
     /// A batch's loss or gradient, or the parameters after its update, are not finite. Nothing of that batch is kept.
     /// </exception>
@@ -119,15 +138,32 @@ public sealed class Trainer<TNet>
     /// counted in <see cref="CompletedEpochs"/>; the parameters keep the updates of the batches that ran.
     /// </summary>
     /// <exception cref="ArgumentException">The data's input length or labels do not fit the network.</exception>
-    /// <exception cref="InvalidOperationException">The schedule gives this epoch a factor that is not positive and finite.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The schedule gives this epoch a factor that is not positive and finite, or every weight of the network is zero
+    /// (it was never initialised).
+    /// </exception>
     /// <exception cref="TrainingDivergedException">
     /// A batch's loss or gradient, or the parameters after its update, are not finite. Nothing of that batch is kept.
     /// </exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested; raised after the current batch.</exception>
-    public EpochReport TrainEpoch(Dataset data, Action<BatchProgress>? batchCompleted, CancellationToken cancellationToken)
+    public EpochReport TrainEpoch(Dataset data, Action<BatchProgress>? batchCompleted, CancellationToken cancellationToken) =>
+        TrainEpochCore(data, batchCompleted, null, cancellationToken, rollBackWhenCancelled: false);
+
+    /// <summary>
+    /// The epoch loop behind <see cref="TrainEpoch(Dataset, Action{BatchProgress}?, CancellationToken)"/> and
+    /// <see cref="Fit"/>: either callback may be null; with <paramref name="rollBackWhenCancelled"/> a cancelled epoch
+    /// is undone (parameters, optimizer state and epoch count as before it began).
+    /// </summary>
+    private EpochReport TrainEpochCore(Dataset data, Action<BatchProgress>? batchCompleted, IProgress<BatchReport>? batchReport, CancellationToken cancellationToken, bool rollBackWhenCancelled)
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(data);
+        RefuseUninitialisedWeights();
+        if (rollBackWhenCancelled)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         int epoch = CompletedEpochs;
         if (epoch >= Checkpoint.MaxEpoch)
         {
@@ -135,6 +171,12 @@ public sealed class Trainer<TNet>
         }
 
         float learningRate = LearningRateOf(epoch);
+        _epoch = epoch;
+        if (rollBackWhenCancelled && cancellationToken.CanBeCanceled)
+        {
+            SaveEpochStart();
+        }
+
         if (_order.Length != data.Count)
         {
             _order = new int[data.Count];
@@ -152,6 +194,7 @@ public sealed class Trainer<TNet>
         _failure = null;
         _divergence = null;
         _batchCompleted = batchCompleted;
+        _batchReport = batchReport;
         _cancellation = cancellationToken;
         _stoppedAfter = 0;
         _stopRequested = false;
@@ -187,6 +230,8 @@ public sealed class Trainer<TNet>
             }
 
             _data = null;
+            _batchCompleted = null;
+            _batchReport = null;
         }
 
         Exception? failure = _failure;
@@ -198,6 +243,12 @@ public sealed class Trainer<TNet>
         if (failure is not null)
         {
             throw new InvalidOperationException($"Training failed in epoch {epoch + 1}: {failure.Message}", failure);
+        }
+
+        if (_stoppedAfter > 0 && rollBackWhenCancelled)
+        {
+            RestoreEpochStart();
+            throw new OperationCanceledException($"Training was cancelled in epoch {epoch + 1}; the epoch was rolled back.", cancellationToken);
         }
 
         if (_stoppedAfter > 0)
@@ -298,7 +349,7 @@ public sealed class Trainer<TNet>
     {
         if (data.InputLength != TNet.InputLength)
         {
-            throw new ArgumentException($"Expected inputs of {TNet.InputLength} floats for {typeof(TNet).Name}, got {data.InputLength}.", nameof(data));
+            throw new ArgumentException(InputLengthMessage.For(typeof(TNet).Name, TNet.InputLength, data.InputLength), nameof(data));
         }
 
         if (data.Count == 0)
@@ -392,6 +443,12 @@ public sealed class Trainer<TNet>
             if (worker == 0 && _batchCompleted is not null)
             {
                 _batchCompleted(new BatchProgress(epoch + 1, batchStart + batchCount, count, _runningLoss / (batchStart + batchCount)));
+            }
+
+            if (worker == 0 && _batchReport is not null)
+            {
+                int batches = (count + Options.BatchSize - 1) / Options.BatchSize;
+                _batchReport.Report(new BatchReport(epoch + 1, batch, batches, batchCount, batchLoss / batchCount, _learningRate));
             }
 
             // Worker 0 read the token before the step's barrier, so every worker stops after the same batch.
@@ -504,7 +561,16 @@ public sealed class Trainer<TNet>
             for (int i = 0; i < count; i++)
             {
                 int index = _order[from + i];
-                data.Input(index).CopyTo(inputs.Slice(i * TNet.InputLength, TNet.InputLength));
+                Span<float> shardInput = inputs.Slice(i * TNet.InputLength, TNet.InputLength);
+                if (_augmenters is not null)
+                {
+                    _augmenters[worker].Apply(data.Input(index), shardInput, Options.Seed, _epoch, index);
+                }
+                else
+                {
+                    data.Input(index).CopyTo(shardInput);
+                }
+
                 labels[i] = data.Label(index);
             }
 
@@ -527,7 +593,14 @@ public sealed class Trainer<TNet>
         {
             int index = _order[i];
             int label = data.Label(index);
-            loss += Network.Backward(data.Input(index), label, gradients, workspace);
+            ReadOnlySpan<float> input = data.Input(index);
+            if (_augmenters is not null)
+            {
+                _augmenters[worker].Apply(input, _augmented[worker], Options.Seed, _epoch, index);
+                input = _augmented[worker];
+            }
+
+            loss += Network.Backward(input, label, gradients, workspace);
             if (s_classOf(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
             {
                 correct++;

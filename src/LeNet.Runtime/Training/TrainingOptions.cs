@@ -2,13 +2,13 @@ using System;
 
 namespace LeNet.Training;
 
-/// <summary>How a <see cref="Trainer{TNet}"/> trains: batch size, seed, threads, weight decay and learning-rate schedule.</summary>
+/// <summary>How a <see cref="Trainer{TNet}"/> trains: batch size, seed, threads, weight decay, learning-rate schedule and augmentation.</summary>
 public sealed record TrainingOptions
 {
     /// <summary>Examples per mini-batch, m in J = (1/m) Σ L (64).</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Drives initialisation and the shuffle of every epoch (1).</summary>
+    /// <summary>Drives the shuffle and the augmentation of every epoch (1); pass the same seed to <see cref="Initializer"/>.</summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>Most worker threads a trainer or evaluator takes (each has its own gradient buffer and workspace).</summary>
@@ -28,6 +28,9 @@ public sealed record TrainingOptions
     /// is not positive and finite stops <see cref="Trainer{TNet}.TrainEpoch(Dataset)"/> before the epoch starts.
     /// </summary>
     public Func<int, float>? Schedule { get; init; }
+
+    /// <summary>Random distortions of every training example, drawn per example and epoch from the seed; none when null (the default).</summary>
+    public ImageAugmentation? Augmentation { get; init; }
 
     /// <summary>Refuses a thread count outside 1 to <see cref="MaxThreads"/>.</summary>
     internal static void CheckThreads(int threads, string name)

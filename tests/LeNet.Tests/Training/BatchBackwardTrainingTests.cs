@@ -61,4 +61,26 @@ public sealed class BatchBackwardTrainingTests
         Assert.Equal(2 * 7 * threads, batched.BatchCalls);
         Assert.Equal(plain.Parameters.ToArray(), batched.Parameters.ToArray());
     }
+
+    /// <summary>Augmentation goes into the gathered shard buffers too: the batched path trains on the same augmented images.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void AugmentedBatchedTrainingLearnsTheSame(int threads)
+    {
+        Dataset data = SyntheticData.Digits(100, seed: 9);
+        var options = new TrainingOptions { BatchSize = 16, Threads = threads, Seed = 3, Augmentation = new ImageAugmentation() };
+        var plain = new TinyClassifier();
+        var batched = new TinyBatchedClassifier();
+        var unaugmented = new TinyClassifier();
+        Initializer.Initialize(plain, seed: 1);
+        Initializer.Initialize(batched, seed: 1);
+        Initializer.Initialize(unaugmented, seed: 1);
+        new Trainer<TinyClassifier>(plain, new Adam(), options).TrainEpoch(data);
+        new Trainer<TinyBatchedClassifier>(batched, new Adam(), options).TrainEpoch(data);
+        new Trainer<TinyClassifier>(unaugmented, new Adam(), new TrainingOptions { BatchSize = 16, Threads = threads, Seed = 3 }).TrainEpoch(data);
+
+        Assert.Equal(plain.Parameters.ToArray(), batched.Parameters.ToArray());
+        Assert.NotEqual(unaugmented.Parameters.ToArray(), batched.Parameters.ToArray());
+    }
 }

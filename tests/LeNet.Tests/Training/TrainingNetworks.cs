@@ -22,6 +22,18 @@ public partial class TinyClassifier { }
 [Dense(1, Activation = Activation.Sigmoid)]
 public partial class SevenDetector { }
 
+/// <summary>LeNet-5 on MNIST's 28x28 digits as stored: the first convolution pads by 2 instead of the data.</summary>
+[Network]
+[Input(height: 28, width: 28, channels: 1)]
+[Conv(filters: 6, kernel: 5, padding: 2, Activation = Activation.ReLU)]
+[MaxPool(size: 2, stride: 2)]
+[Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
+[MaxPool(size: 2, stride: 2)]
+[Dense(120, Activation = Activation.ReLU)]
+[Dense(84, Activation = Activation.ReLU)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class LeNet5Unpadded { }
+
 /// <summary>One output unit with no sigmoid: no label loss, and its class is the 0.5 threshold of the raw output.</summary>
 [Network]
 [Input(height: 2, width: 2, channels: 1)]
