@@ -37,7 +37,7 @@ public sealed class DocumentationExampleTests
 
     [Theory]
     [MemberData(nameof(DiagnosticIds))]
-    public async Task TheExampleOfEachDiagnosticPageReportsItsIdOnTheMarkedLine(string id)
+    public async Task The_example_of_each_diagnostic_page_reports_its_id_on_the_marked_line(string id)
     {
         string example = CodeBlockUnder(ReadPage(id), "## Example", id);
         int markedLine = MarkedLine(example, id);
@@ -51,7 +51,7 @@ public sealed class DocumentationExampleTests
 
     [Theory]
     [MemberData(nameof(DiagnosticIds))]
-    public async Task TheFixOfEachDiagnosticPageCompilesClean(string id)
+    public async Task The_fix_of_each_diagnostic_page_compiles_clean(string id)
     {
         string fix = CodeBlockUnder(ReadPage(id), "## Fix", id);
 
@@ -61,7 +61,7 @@ public sealed class DocumentationExampleTests
     }
 
     [Fact]
-    public void EveryDiagnosticPageIsListedInTheIndexWithItsTitleAndSeverity()
+    public void Every_diagnostic_page_is_listed_in_the_index_with_its_title_and_severity()
     {
         string index = ReadDocument("docs", "diagnostics", "README.md");
         foreach (DiagnosticDescriptor descriptor in Descriptors.ById.Values)
@@ -72,7 +72,7 @@ public sealed class DocumentationExampleTests
     }
 
     [Fact]
-    public void EveryDiagnosticPageQuotesItsMessage()
+    public void Every_diagnostic_page_quotes_its_message()
     {
         foreach (DiagnosticDescriptor descriptor in Descriptors.ById.Values)
         {
@@ -83,7 +83,7 @@ public sealed class DocumentationExampleTests
     }
 
     [Fact]
-    public void CodeBlockUnderFindsTheFirstBlockAfterTheHeadingAndRefusesAPageWithout()
+    public void CodeBlockUnder_finds_the_first_block_after_the_heading_and_refuses_a_page_without()
     {
         string page = "# T\n\n```csharp\nbefore\n```\n\n## Example\n\ntext\n\n```csharp\nwanted\n```\n\n```csharp\nlater\n```\n";
 

@@ -28,7 +28,7 @@ public sealed class ImageAugmenterTests
     private static ImageAugmenter Augmenter(ImageAugmentation settings, int inputLength = 25) => new(settings, inputLength);
 
     [Fact]
-    public void IdentityTransformGivesTheInputExactly()
+    public void Identity_transform_gives_the_input_exactly()
     {
         float[] image = Numbered();
         var output = new float[25];
@@ -41,7 +41,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void WholePixelShiftMovesEveryPixelExactly()
+    public void Whole_pixel_shift_moves_every_pixel_exactly()
     {
         float[] image = Numbered();
         var output = new float[25];
@@ -59,7 +59,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void PixelsFromOutsideRepeatTheEdgeWithoutAFill()
+    public void Pixels_from_outside_repeat_the_edge_without_a_fill()
     {
         float[] image = Numbered();
         var output = new float[25];
@@ -73,7 +73,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void QuarterTurnIsClockwiseAboutTheCentre()
+    public void Quarter_turn_is_clockwise_about_the_centre()
     {
         float[] image = Numbered();
         var output = new float[25];
@@ -91,7 +91,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void ScaleTwoEnlargesAboutTheCentreWithBilinearReads()
+    public void Scale_two_enlarges_about_the_centre_with_bilinear_reads()
     {
         float[] image = Numbered();
         var output = new float[25];
@@ -106,7 +106,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void ChannelsShareOneDistortion()
+    public void Channels_share_one_distortion()
     {
         float[] image = Numbered(channels: 3);
         var output = new float[75];
@@ -121,7 +121,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void UniformElasticFieldIsATranslation()
+    public void Uniform_elastic_field_is_a_translation()
     {
         float[] image = Numbered();
         var output = new float[25];
@@ -138,7 +138,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void ElasticFieldIsSmoothAndBoundedByAlpha()
+    public void Elastic_field_is_smooth_and_bounded_by_alpha()
     {
         const float alpha = 34;
         var augmenter = new ImageAugmenter(new ImageAugmentation { ElasticAlpha = alpha, ElasticSigma = 4 }, 28 * 28);
@@ -164,7 +164,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void SameSeedEpochAndIndexGiveTheSameImage()
+    public void Same_seed_epoch_and_index_give_the_same_image()
     {
         var settings = new ImageAugmentation { ElasticAlpha = 8, ElasticSigma = 3 };
         var random = new Random(4);
@@ -184,7 +184,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void DrawsStayInTheirRangesAndSpanThem()
+    public void Draws_stay_in_their_ranges_and_span_them()
     {
         var settings = new ImageAugmentation { MaxShift = 3, MaxRotationDegrees = 15, MaxScale = 0.2f };
         var augmenter = new ImageAugmenter(settings, 1024);
@@ -203,7 +203,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void ApplyAllocatesNothing()
+    public void Apply_allocates_nothing()
     {
         var augmenter = new ImageAugmenter(new ImageAugmentation { ElasticAlpha = 34 }, 1024);
         var image = new float[1024];
@@ -219,7 +219,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void BadSettingsAndShapesAreRefusedNamingWhatWasExpected()
+    public void Bad_settings_and_shapes_are_refused_naming_what_was_expected()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(new ImageAugmentation { MaxShift = -1 }, 25));
         Assert.Contains("MaxShift", error.Message);

@@ -11,7 +11,7 @@ namespace LeNet.Tests;
 public sealed partial class DocumentationLinkTests
 {
     [Fact]
-    public void EveryRelativeLinkInTheDocumentationLeadsToAnExistingFile()
+    public void Every_relative_link_in_the_documentation_leads_to_an_existing_file()
     {
         string root = RepositoryRoot();
         var broken = new List<string>();
@@ -37,7 +37,7 @@ public sealed partial class DocumentationLinkTests
     }
 
     [Fact]
-    public void TheDocsIndexLinksEveryPage()
+    public void The_docs_index_links_every_page()
     {
         string docs = Path.Combine(RepositoryRoot(), "docs");
         string index = File.ReadAllText(Path.Combine(docs, "README.md"));

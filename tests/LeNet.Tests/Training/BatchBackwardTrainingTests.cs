@@ -66,7 +66,7 @@ public sealed class BatchBackwardTrainingTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void AugmentedBatchedTrainingLearnsTheSame(int threads)
+    public void Augmented_batched_training_learns_the_same(int threads)
     {
         Dataset data = SyntheticData.Digits(100, seed: 9);
         var options = new TrainingOptions { BatchSize = 16, Threads = threads, Seed = 3, Augmentation = new ImageAugmentation() };

@@ -30,7 +30,7 @@ public sealed class EpochAllocationTests(ITestOutputHelper output)
     /// and free of the test runner's background noise.
     /// </summary>
     [Fact]
-    public void AugmentedEpochAllocatesNothingMore()
+    public void Augmented_epoch_allocates_nothing_more()
     {
         Dataset data = SyntheticData.Digits(4000, seed: 1);
         Trainer<TinyClassifier> augmented = OneThread(new ImageAugmentation { ElasticAlpha = 4, ElasticSigma = 1.5f });

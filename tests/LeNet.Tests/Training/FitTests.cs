@@ -31,7 +31,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void ReportsEveryBatchAndEveryEpochInOrder()
+    public void Reports_every_batch_and_every_epoch_in_order()
     {
         var batches = new List<BatchReport>();
         var epochs = new List<FitEpochReport>();
@@ -65,7 +65,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void FitGivesTheSameParametersAsTrainEpochLoops()
+    public void Fit_gives_the_same_parameters_as_TrainEpoch_loops()
     {
         var trainer = NewTrainer();
         trainer.Fit(Train, new FitOptions { Epochs = 2 });
@@ -73,7 +73,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void CancellationStopsBetweenBatchesAndRollsBackTheEpoch()
+    public void Cancellation_stops_between_batches_and_rolls_back_the_epoch()
     {
         using var cancellation = new CancellationTokenSource();
         var trainer = NewTrainer();
@@ -101,7 +101,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void AnAlreadyCancelledTokenTrainsNothing()
+    public void An_already_cancelled_token_trains_nothing()
     {
         var trainer = NewTrainer();
         float[] before = trainer.Network.Parameters.ToArray();
@@ -111,7 +111,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void EarlyStoppingEndsAfterPatienceAndRestoresTheBestEpoch()
+    public void Early_stopping_ends_after_patience_and_restores_the_best_epoch()
     {
         var trainer = NewTrainer();
         // An improvement must beat the best by more than any loss can change, so only epoch 1 is ever best.
@@ -129,7 +129,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void BestWeightsFollowTheMonitoredMetric()
+    public void Best_weights_follow_the_monitored_metric()
     {
         var trainer = NewTrainer();
         FitResult result = trainer.Fit(Train, new FitOptions { Epochs = 4, Validation = Validation, Monitor = ValidationMetric.Accuracy });
@@ -142,7 +142,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void WithoutRestoreTheLastEpochStays()
+    public void Without_restore_the_last_epoch_stays()
     {
         var trainer = NewTrainer();
         FitResult result = trainer.Fit(Train, new FitOptions { Epochs = 3, Validation = Validation, Patience = 1, MinDelta = 1e9, RestoreBestWeights = false });
@@ -152,7 +152,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void BadFitOptionsAreRefused()
+    public void Bad_fit_options_are_refused()
     {
         var trainer = NewTrainer();
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(Train, new FitOptions { Patience = 3 }));
@@ -164,7 +164,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void TrainingRefusesANetworkThatWasNeverInitialised()
+    public void Training_refuses_a_network_that_was_never_initialised()
     {
         var trainer = new Trainer<TinyClassifier>(new TinyClassifier(), new Adam(), new TrainingOptions { Threads = 1, Seed = 7 });
         var error = Assert.Throws<InvalidOperationException>(() => trainer.TrainEpoch(Train));
@@ -175,7 +175,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void AugmentedTrainingIsDeterministicPerSeed()
+    public void Augmented_training_is_deterministic_per_seed()
     {
         var augmentation = new ImageAugmentation { MaxShift = 1, ElasticAlpha = 2, ElasticSigma = 1 };
         float[] Run(ImageAugmentation? settings, int threads)
@@ -199,7 +199,7 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void AugmentationThatDoesNotFitTheInputIsRefusedAtConstruction()
+    public void Augmentation_that_does_not_fit_the_input_is_refused_at_construction()
     {
         var error = Assert.Throws<ArgumentException>(() => NewTrainer(augmentation: new ImageAugmentation { Channels = 3 }));
         Assert.Contains("3 channel(s)", error.Message);

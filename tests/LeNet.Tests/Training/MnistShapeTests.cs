@@ -10,7 +10,7 @@ namespace LeNet.Tests.Training;
 public sealed class MnistShapeTests(ITestOutputHelper output)
 {
     [Fact]
-    public void SizeMismatchSaysHowToLoadMnistForTheNetwork()
+    public void Size_mismatch_says_how_to_load_MNIST_for_the_network()
     {
         var padded = new LeNet5();
         Initializer.Initialize(padded, seed: 1);
@@ -29,7 +29,7 @@ public sealed class MnistShapeTests(ITestOutputHelper output)
 
     /// <summary>The README's unpadded recipe on real MNIST, with augmentation and Fit: far past chance in 2 epochs.</summary>
     [MnistFact]
-    public void AugmentedUnpaddedLeNet5LearnsASliceOfMnist()
+    public void Augmented_unpadded_LeNet5_learns_a_slice_of_MNIST()
     {
         string directory = MnistDirectory.Default();
         Dataset train = Mnist.Load(directory, MnistSplit.Train, padTo32: false).Take(8000);
