@@ -28,6 +28,7 @@ public static partial class BatchKernels
         ref float ys = ref MemoryMarshal.GetReference(y);
         int plane = outH * outW * Lanes;
         int step = stride * Lanes;
+        bool sliding = stride == 1 && outW >= 4;
         for (int o = 0; o < outC; o += 4)
         {
             int group = Math.Min(4, outC - o);
@@ -52,49 +53,104 @@ public static partial class BatchKernels
                     Vector512<float> b0 = Vector512.Create(bias1), b1 = b0, b2 = b0, b3 = b0;
                     Vector512<float> d0 = Vector512.Create(bias2), d1 = d0, d2 = d0, d3 = d0;
                     Vector512<float> e0 = Vector512.Create(bias3), e1 = e0, e2 = e0, e3 = e0;
-                    for (int c = 0; c < inC; c++)
+                    if (sliding)
                     {
-                        for (int ky = 0; ky < kernel; ky++)
+                        // Stride 1, four adjacent columns: each tap loads one new column and reuses the three before it.
+                        for (int c = 0; c < inC; c++)
                         {
-                            ref float row = ref Unsafe.Add(ref xs, (((c * inH) + (oy * stride) + ky) * inW) * Lanes);
-                            int wi = (c * taps) + (ky * kernel);
-                            for (int kx = 0; kx < kernel; kx++)
+                            for (int ky = 0; ky < kernel; ky++)
                             {
-                                int at = kx * Lanes;
-                                Vector512<float> x0 = Load(ref row, c0 + at);
-                                Vector512<float> x1 = Load(ref row, c1 + at);
-                                Vector512<float> x2 = Load(ref row, c2 + at);
-                                Vector512<float> x3 = Load(ref row, c3 + at);
-                                Vector512<float> wv = Vector512.Create(Unsafe.Add(ref w0, wi + kx));
-                                a0 = Vector512.FusedMultiplyAdd(x0, wv, a0);
-                                a1 = Vector512.FusedMultiplyAdd(x1, wv, a1);
-                                a2 = Vector512.FusedMultiplyAdd(x2, wv, a2);
-                                a3 = Vector512.FusedMultiplyAdd(x3, wv, a3);
-                                if (group > 1)
+                                ref float row = ref Unsafe.Add(ref xs, ((((c * inH) + oy + ky) * inW) + p0) * Lanes);
+                                int wi = (c * taps) + (ky * kernel);
+                                Vector512<float> x0 = Load(ref row, 0), x1 = Load(ref row, Lanes), x2 = Load(ref row, 2 * Lanes);
+                                for (int kx = 0; kx < kernel; kx++)
                                 {
-                                    wv = Vector512.Create(Unsafe.Add(ref w1, wi + kx));
-                                    b0 = Vector512.FusedMultiplyAdd(x0, wv, b0);
-                                    b1 = Vector512.FusedMultiplyAdd(x1, wv, b1);
-                                    b2 = Vector512.FusedMultiplyAdd(x2, wv, b2);
-                                    b3 = Vector512.FusedMultiplyAdd(x3, wv, b3);
-                                }
+                                    Vector512<float> x3 = Load(ref row, (kx + 3) * Lanes);
+                                    Vector512<float> wv = Vector512.Create(Unsafe.Add(ref w0, wi + kx));
+                                    a0 = Vector512.FusedMultiplyAdd(x0, wv, a0);
+                                    a1 = Vector512.FusedMultiplyAdd(x1, wv, a1);
+                                    a2 = Vector512.FusedMultiplyAdd(x2, wv, a2);
+                                    a3 = Vector512.FusedMultiplyAdd(x3, wv, a3);
+                                    if (group > 1)
+                                    {
+                                        wv = Vector512.Create(Unsafe.Add(ref w1, wi + kx));
+                                        b0 = Vector512.FusedMultiplyAdd(x0, wv, b0);
+                                        b1 = Vector512.FusedMultiplyAdd(x1, wv, b1);
+                                        b2 = Vector512.FusedMultiplyAdd(x2, wv, b2);
+                                        b3 = Vector512.FusedMultiplyAdd(x3, wv, b3);
+                                    }
 
-                                if (group > 2)
-                                {
-                                    wv = Vector512.Create(Unsafe.Add(ref w2, wi + kx));
-                                    d0 = Vector512.FusedMultiplyAdd(x0, wv, d0);
-                                    d1 = Vector512.FusedMultiplyAdd(x1, wv, d1);
-                                    d2 = Vector512.FusedMultiplyAdd(x2, wv, d2);
-                                    d3 = Vector512.FusedMultiplyAdd(x3, wv, d3);
-                                }
+                                    if (group > 2)
+                                    {
+                                        wv = Vector512.Create(Unsafe.Add(ref w2, wi + kx));
+                                        d0 = Vector512.FusedMultiplyAdd(x0, wv, d0);
+                                        d1 = Vector512.FusedMultiplyAdd(x1, wv, d1);
+                                        d2 = Vector512.FusedMultiplyAdd(x2, wv, d2);
+                                        d3 = Vector512.FusedMultiplyAdd(x3, wv, d3);
+                                    }
 
-                                if (group > 3)
+                                    if (group > 3)
+                                    {
+                                        wv = Vector512.Create(Unsafe.Add(ref w3, wi + kx));
+                                        e0 = Vector512.FusedMultiplyAdd(x0, wv, e0);
+                                        e1 = Vector512.FusedMultiplyAdd(x1, wv, e1);
+                                        e2 = Vector512.FusedMultiplyAdd(x2, wv, e2);
+                                        e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
+                                    }
+
+                                    x0 = x1;
+                                    x1 = x2;
+                                    x2 = x3;
+                                }
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (int c = 0; c < inC; c++)
+                        {
+                            for (int ky = 0; ky < kernel; ky++)
+                            {
+                                ref float row = ref Unsafe.Add(ref xs, (((c * inH) + (oy * stride) + ky) * inW) * Lanes);
+                                int wi = (c * taps) + (ky * kernel);
+                                for (int kx = 0; kx < kernel; kx++)
                                 {
-                                    wv = Vector512.Create(Unsafe.Add(ref w3, wi + kx));
-                                    e0 = Vector512.FusedMultiplyAdd(x0, wv, e0);
-                                    e1 = Vector512.FusedMultiplyAdd(x1, wv, e1);
-                                    e2 = Vector512.FusedMultiplyAdd(x2, wv, e2);
-                                    e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
+                                    int at = kx * Lanes;
+                                    Vector512<float> x0 = Load(ref row, c0 + at);
+                                    Vector512<float> x1 = Load(ref row, c1 + at);
+                                    Vector512<float> x2 = Load(ref row, c2 + at);
+                                    Vector512<float> x3 = Load(ref row, c3 + at);
+                                    Vector512<float> wv = Vector512.Create(Unsafe.Add(ref w0, wi + kx));
+                                    a0 = Vector512.FusedMultiplyAdd(x0, wv, a0);
+                                    a1 = Vector512.FusedMultiplyAdd(x1, wv, a1);
+                                    a2 = Vector512.FusedMultiplyAdd(x2, wv, a2);
+                                    a3 = Vector512.FusedMultiplyAdd(x3, wv, a3);
+                                    if (group > 1)
+                                    {
+                                        wv = Vector512.Create(Unsafe.Add(ref w1, wi + kx));
+                                        b0 = Vector512.FusedMultiplyAdd(x0, wv, b0);
+                                        b1 = Vector512.FusedMultiplyAdd(x1, wv, b1);
+                                        b2 = Vector512.FusedMultiplyAdd(x2, wv, b2);
+                                        b3 = Vector512.FusedMultiplyAdd(x3, wv, b3);
+                                    }
+
+                                    if (group > 2)
+                                    {
+                                        wv = Vector512.Create(Unsafe.Add(ref w2, wi + kx));
+                                        d0 = Vector512.FusedMultiplyAdd(x0, wv, d0);
+                                        d1 = Vector512.FusedMultiplyAdd(x1, wv, d1);
+                                        d2 = Vector512.FusedMultiplyAdd(x2, wv, d2);
+                                        d3 = Vector512.FusedMultiplyAdd(x3, wv, d3);
+                                    }
+
+                                    if (group > 3)
+                                    {
+                                        wv = Vector512.Create(Unsafe.Add(ref w3, wi + kx));
+                                        e0 = Vector512.FusedMultiplyAdd(x0, wv, e0);
+                                        e1 = Vector512.FusedMultiplyAdd(x1, wv, e1);
+                                        e2 = Vector512.FusedMultiplyAdd(x2, wv, e2);
+                                        e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
+                                    }
                                 }
                             }
                         }

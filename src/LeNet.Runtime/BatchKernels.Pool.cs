@@ -100,21 +100,32 @@ public static partial class BatchKernels
                         continue;
                     }
 
-                    // The owner of each lane's maximum, as a tap number.
+                    // The owner of each lane's maximum, as a tap number (taps row by row, as the per-image scan).
                     Vector512<float> best = Load(ref xs, corner);
                     Vector512<float> owner = Vector512<float>.Zero;
-                    for (int t = 1; t < kernel * kernel; t++)
+                    Vector512<float> tap = Vector512<float>.Zero;
+                    for (int ky = 0; ky < kernel; ky++)
                     {
-                        Vector512<float> value = Load(ref xs, corner + ((((t / kernel) * inW) + (t % kernel)) * Lanes));
-                        Vector512<float> greater = Vector512.GreaterThan(value, best);
-                        best = Vector512.ConditionalSelect(greater, value, best);
-                        owner = Vector512.ConditionalSelect(greater, Vector512.Create((float)t), owner);
+                        int row = corner + (ky * inW * Lanes);
+                        for (int kx = 0; kx < kernel; kx++)
+                        {
+                            Vector512<float> value = Load(ref xs, row + (kx * Lanes));
+                            Vector512<float> greater = Vector512.GreaterThan(value, best);
+                            best = Vector512.ConditionalSelect(greater, value, best);
+                            owner = Vector512.ConditionalSelect(greater, tap, owner);
+                            tap += Vector512<float>.One;
+                        }
                     }
 
-                    for (int t = 0; t < kernel * kernel; t++)
+                    tap = Vector512<float>.Zero;
+                    for (int ky = 0; ky < kernel; ky++)
                     {
-                        Vector512<float> mine = Vector512.Equals(owner, Vector512.Create((float)t));
-                        AddTo(g & mine, ref dxs, corner + ((((t / kernel) * inW) + (t % kernel)) * Lanes));
+                        int row = corner + (ky * inW * Lanes);
+                        for (int kx = 0; kx < kernel; kx++)
+                        {
+                            AddTo(g & Vector512.Equals(owner, tap), ref dxs, row + (kx * Lanes));
+                            tap += Vector512<float>.One;
+                        }
                     }
                 }
             }
