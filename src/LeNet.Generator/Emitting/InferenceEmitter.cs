@@ -58,6 +58,11 @@ internal static class InferenceEmitter
                 LayerShape layer = chain.Layers[step.Layer];
                 LayerShape last = chain.Layers[step.Layer + step.LayerCount - 1];
                 string y = i == steps.Count - 1 ? "output" : $"{buffers[i % 2]}.Slice(0, Net.{last.ClassName}.OutputLength)";
+                if (i > 0)
+                {
+                    w.Line();
+                }
+
                 w.Line($"// {layer.Name}{(step.IsFused ? " + " + last.Name : string.Empty)}");
                 if (step.Kind == InferenceKind.Layer)
                 {
@@ -181,16 +186,10 @@ internal static class InferenceEmitter
 
             string rowStep = pool is null ? "oy" : "py";
             using (w.Block($"for (int {rowStep} = 0; {rowStep} < {outH}; {rowStep}++)"))
-            using (w.Block($"for (int start = 0; start < {outW}; start += {tileW})"))
+            using (Blocks(w, outW, tileW, pool is null ? "ox" : "px"))
             {
-                w.Line($"// The last block may overlap the one before it: outputs are written, not added, so that is harmless.");
-                if (pool is null)
+                if (pool is not null)
                 {
-                    w.Line($"int ox = Math.Min(start, {outW - tileW});");
-                }
-                else
-                {
-                    w.Line($"int px = Math.Min(start, {outW - tileW});");
                     w.Line($"int oy = {Times("py", pk)};");
                     w.Line($"int ox = {Times("px", pk)};");
                 }
@@ -301,6 +300,24 @@ internal static class InferenceEmitter
     private static string Sum(int row, int column, int group) => $"s{row}_{column}_{group}";
 
     /// <summary>
+    /// The loop over blocks of <paramref name="block"/> outputs along a row of <paramref name="length"/>, declaring the
+    /// block's first output as <paramref name="index"/>; a block as long as the row is written as <c>int index = 0;</c>.
+    /// </summary>
+    private static IDisposable Blocks(SourceWriter w, int length, int block, string index)
+    {
+        if (block >= length)
+        {
+            w.Line($"int {index} = 0;");
+            return Nothing.Instance;
+        }
+
+        SourceWriter.Scope scope = w.Block($"for (int start = 0; start < {length}; start += {block})");
+        w.Line("// The last block may overlap the one before it: outputs are written, not added, so that is harmless.");
+        w.Line($"int {index} = Math.Min(start, {length - block});");
+        return scope;
+    }
+
+    /// <summary>
     /// A convolution vectorised over 16 output columns, fused with its activation and a 2x2 max pool: a pass computes
     /// two output rows of <c>Groups</c> channels (2 x Groups sums), takes the max of the two rows, then of each even and
     /// odd column (two lane permutes), and stores the 8 pooled values.
@@ -325,22 +342,23 @@ internal static class InferenceEmitter
             w.Line("// Lane i of the even (odd) permute is column 2i (2i + 1) of the vector, for i below 8.");
             w.Line($"{V}<int> evens = {V}.Create({List(16, i => SourceWriter.Int((2 * i) % 16))});");
             w.Line($"{V}<int> odds = evens + {V}<int>.One;");
-            using (w.Block($"for (int oc = 0; oc < {conv.OutC}; oc{Step(channels)})"))
+            bool onePass = channels == conv.OutC;
+            string oc = onePass ? "0" : "oc";
+            string Channel(int c) => onePass ? SourceWriter.Int(c) : Plus("oc", c);
+            using (onePass ? Nothing.Instance : (IDisposable)w.Block($"for (int oc = 0; oc < {conv.OutC}; oc{Step(channels)})"))
             using (w.Block($"for (int py = 0; py < {outH}; py++)"))
-            using (w.Block($"for (int start = 0; start < {outW}; start += {pooledPerPass})"))
+            using (Blocks(w, outW, pooledPerPass, "px"))
             {
-                w.Line($"// The last block may overlap the one before it: outputs are written, not added, so that is harmless.");
-                w.Line($"int px = Math.Min(start, {outW - pooledPerPass});");
-                w.Line($"// s<c><r>: output channel oc + c, row 2py + r, columns 2px to 2px + 15; each starts at its bias.");
+                w.Line($"// s<c><r>: output channel {(onePass ? "c" : "oc + c")}, row 2py + r, columns 2px to 2px + 15; each starts at its bias.");
                 for (int c = 0; c < channels; c++)
                 {
-                    w.Line($"{V}<float> {List(rows, r => $"s{c}{r} = " + (r == 0 ? $"{V}.Create(b[{Plus("oc", c)}])" : $"s{c}0"))};");
+                    w.Line($"{V}<float> {List(rows, r => $"s{c}{r} = " + (r == 0 ? $"{V}.Create(b[{Channel(c)}])" : $"s{c}0"))};");
                 }
 
                 using (ConvEmitter.ChannelLoop(w, "ic", inC, out string ic))
                 {
                     w.Line($"int xi = {ConvEmitter.Flat(ic, inH, "py * 2", inW, "px * 2")};");
-                    w.Line($"int wi = {Index(Group(Index("oc", inC, ic)), k * k, "0")};");
+                    w.Line($"int wi = {Index(Group(Index(oc, inC, ic)), k * k, "0")};");
                     w.Line($"{V}<float> {List(rows, r => "x" + r)}, wv;");
                     Window(w, k, inW, unroll, "xi", "wi", columnMajor: false, tap =>
                     {
@@ -361,7 +379,7 @@ internal static class InferenceEmitter
                 }
 
                 w.Line($"// The max of the two rows{(conv.Activation == Activation.ReLU ? " and ReLU (the two commute)" : string.Empty)}, then of each column pair.");
-                w.Line($"int yi = {ConvEmitter.Flat("oc", outH, "py", outW, "px")};");
+                w.Line($"int yi = {ConvEmitter.Flat(oc, outH, "py", outW, "px")};");
                 w.Line($"{V}<float> pooled;");
                 for (int c = 0; c < channels; c++)
                 {
