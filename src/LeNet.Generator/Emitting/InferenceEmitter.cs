@@ -167,17 +167,22 @@ internal static class InferenceEmitter
             w.Line(UnrollComment(requested, unroll));
             w.Line("// The weights tap-major, [ic][ky][kx][oc]: one vector load is a tap's weight for every output channel.");
             w.Line($"Span<float> packed = stackalloc float[{SourceWriter.Int(conv.WeightLength)}];");
+            w.Line("ref float ws = ref MemoryMarshal.GetReference(w);");
+            w.Line("ref float ps = ref MemoryMarshal.GetReference(packed);");
             using (w.Block($"for (int oc = 0; oc < {outC}; oc++)"))
-            using (w.Block($"for (int tap = 0; tap < {filter}; tap++)"))
             {
-                w.Line($"packed[{Times("tap", outC)} + oc] = w[{Times("oc", filter)} + tap];");
+                w.Line($"int wi = {Times("oc", filter)};");
+                using (w.Block($"for (int tap = 0; tap < {filter}; tap++)"))
+                {
+                    w.Line($"Unsafe.Add(ref ps, {Times("tap", outC)} + oc) = Unsafe.Add(ref ws, wi + tap);");
+                }
             }
 
             w.Line($"// Outputs channel-last, [position][oc], until the transpose at the end.");
             w.Line($"Span<float> channelLast = stackalloc float[{SourceWriter.Int(outC * outH * outW)}];");
             w.Line("ref float xs = ref MemoryMarshal.GetReference(x);");
-            w.Line("ref float ps = ref MemoryMarshal.GetReference(packed);");
             w.Line("ref float zs = ref MemoryMarshal.GetReference(channelLast);");
+            w.Line("ref float ys = ref MemoryMarshal.GetReference(y);");
             w.Line("ref float bs = ref MemoryMarshal.GetReference(b);");
             for (int g = 0; g < groups; g++)
             {
@@ -283,9 +288,12 @@ internal static class InferenceEmitter
             w.Line("// [position][oc] -> (C,H,W).");
             int plane = outH * outW;
             using (w.Block($"for (int position = 0; position < {SourceWriter.Int(plane)}; position++)"))
-            using (w.Block($"for (int oc = 0; oc < {outC}; oc++)"))
             {
-                w.Line($"y[{Times("oc", plane)} + position] = channelLast[{Times("position", outC)} + oc];");
+                w.Line($"int zi = {Times("position", outC)};");
+                using (w.Block($"for (int oc = 0; oc < {outC}; oc++)"))
+                {
+                    w.Line($"Unsafe.Add(ref ys, {Times("oc", plane)} + position) = Unsafe.Add(ref zs, zi + oc);");
+                }
             }
 
             if (pool is null)
