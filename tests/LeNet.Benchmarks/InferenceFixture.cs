@@ -50,6 +50,26 @@ internal sealed class InferenceFixture : IDisposable
     /// <summary>The sample's trained 1-channel LeNet-5 weights, in PyTorch order.</summary>
     public static float[] TrainedParameters() => Trained<LeNet5Window>().Parameters.ToArray();
 
+    /// <summary>
+    /// Sets every subnormal value (0 &lt; |x| &lt; 2^-126) to zero, which changes no output a float can show, and returns
+    /// how many there were. The sample's trained weights hold 15,237 of them (weight decay shrinks weights that get no
+    /// gradient towards zero without end), and on Intel cores every multiply with one takes a microcode assist.
+    /// </summary>
+    public static int FlushSubnormals(Span<float> values)
+    {
+        int count = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsSubnormal(values[i]))
+            {
+                values[i] = 0f;
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     public void Forward(float[] input, float[] output) => _forward(input, output);
 
     public void ForwardBatch(float[] inputs, float[] outputs, int threads) => _forwardBatch(inputs, outputs, threads);

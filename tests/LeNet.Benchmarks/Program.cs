@@ -10,6 +10,15 @@ internal static class Program
 {
     private static void Main(string[] args)
     {
+        if (args.Length > 1 && args[0] == "layers" && args[1] == "generated")
+        {
+            LayerProfile.Run(
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3000,
+                flushSubnormals: args.Length > 4 && args[4] == "flush");
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "layers")
         {
             Layers(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);
