@@ -8,9 +8,10 @@ namespace LeNet.Benchmarks;
 /// <summary>
 /// The weights, inputs and runners every inference row shares: the generated network, and ONNX Runtime running the
 /// product's own ONNX export (<see cref="OnnxExporter.Export"/>) of that network, bound to the same arrays. One channel
-/// runs the sample's trained weights (lenet5-mnist.weights, what <c>LeNet5.CreateTrained()</c> holds); three channels,
-/// which have no trained file, run the fixed-seed initialisation (<see cref="Initializer"/>, seed 1). Inputs are
-/// uniform random pixels in [0, 1).
+/// runs the sample's trained weights (lenet5-mnist.weights, what <c>LeNet5.CreateTrained()</c> holds) with their
+/// subnormal values flushed to zero unless <c>keepSubnormals</c> (see <see cref="FlushSubnormals"/> and
+/// <see cref="SubnormalWeightsBenchmarks"/>); three channels, which have no trained file, run the fixed-seed
+/// initialisation (<see cref="Initializer"/>, seed 1). Inputs are uniform random pixels in [0, 1).
 /// </summary>
 internal sealed class InferenceFixture : IDisposable
 {
@@ -20,10 +21,10 @@ internal sealed class InferenceFixture : IDisposable
     private readonly Action<float[], float[]> _forward;
     private readonly Action<float[], float[], int> _forwardBatch;
 
-    public InferenceFixture(int channels, int images, int threads)
+    public InferenceFixture(int channels, int images, int threads, bool keepSubnormals = false)
     {
         byte[] model;
-        (Parameters, model, _forward, _forwardBatch) = channels == 1 ? Bind(Trained<LeNet5Window>()) : Bind(Initialized<LeNet5RgbWindow>());
+        (Parameters, model, _forward, _forwardBatch) = channels == 1 ? Bind(Trained<LeNet5Window>(keepSubnormals)) : Bind(Initialized<LeNet5RgbWindow>());
 
         var random = new Random(42);
         Inputs = new float[images * channels * 32 * 32];
@@ -48,7 +49,7 @@ internal sealed class InferenceFixture : IDisposable
     public OnnxRuntimeRunner Onnx { get; }
 
     /// <summary>The sample's trained 1-channel LeNet-5 weights, in PyTorch order.</summary>
-    public static float[] TrainedParameters() => Trained<LeNet5Window>().Parameters.ToArray();
+    public static float[] TrainedParameters() => Trained<LeNet5Window>(keepSubnormals: true).Parameters.ToArray();
 
     /// <summary>
     /// Sets every subnormal value (0 &lt; |x| &lt; 2^-126) to zero, which changes no output a float can show, and returns
@@ -90,13 +91,21 @@ internal sealed class InferenceFixture : IDisposable
 
     public void Dispose() => Onnx.Dispose();
 
-    private static T Trained<T>()
+    private static T Trained<T>(bool keepSubnormals)
         where T : class, INetwork<T>
     {
         T network = T.Create();
-        using Stream stream = typeof(InferenceFixture).Assembly.GetManifestResourceStream(TrainedWeights)
-            ?? throw new InvalidOperationException($"The benchmark assembly has no embedded resource '{TrainedWeights}'.");
-        network.LoadWeights(stream, TrainedWeights);
+        using (Stream stream = typeof(InferenceFixture).Assembly.GetManifestResourceStream(TrainedWeights)
+            ?? throw new InvalidOperationException($"The benchmark assembly has no embedded resource '{TrainedWeights}'."))
+        {
+            network.LoadWeights(stream, TrainedWeights);
+        }
+
+        if (!keepSubnormals)
+        {
+            FlushSubnormals(network.Parameters);
+        }
+
         return network;
     }
 
