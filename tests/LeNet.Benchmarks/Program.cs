@@ -10,6 +10,12 @@ internal static class Program
 {
     private static void Main(string[] args)
     {
+        if (args.Length > 1 && args[0] == "compare")
+        {
+            Comparison.Run(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000);
+            return;
+        }
+
         if (args.Length > 1 && args[0] == "layers" && args[1] == "generated")
         {
             LayerProfile.Run(
