@@ -70,7 +70,7 @@ internal static class LayerProfile
         }
 
         double peak = ThroughputColumn.PeakGflops;
-        Console.WriteLine($"Generated per-image kernels, LeNet-5 {channels} channel(s), one thread, fastest of {rounds} rounds; peak {peak.ToString(CultureInfo.InvariantCulture)} GFLOP/s; {(flushSubnormals ? $"{flushed} subnormal weights flushed to zero" : "weights as trained")}; load average {LoadAverage()}");
+        Console.WriteLine($"Generated per-image kernels, LeNet-5 {channels} channel(s), one thread, fastest of {rounds} rounds; peak {peak.ToString(CultureInfo.InvariantCulture)} GFLOP/s; {(channels != 1 ? "seed-1 initialised weights" : flushSubnormals ? $"trained weights, {flushed} subnormals flushed to zero" : "trained weights as shipped")}; load average {LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine("| Layer | Forward µs | MFLOP | GFLOP/s | % of peak | Backward µs | MFLOP | GFLOP/s | % of peak |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
