@@ -46,7 +46,8 @@ internal static class Comparison
                     groups.Add(new Group($"batch of 256, {channels} channel(s), {threads} thread(s)", 256, threads, ForwardBenchmarks.Flops(channels) * 256,
                     [
                         new("ONNX Runtime (IOBinding)", bench.OnnxRuntime),
-                        new("ForwardBatch", bench.Generated),
+                        new("ForwardBatch (generated batched kernels)", bench.Generated),
+                        new("ForwardBatch per image (ForcePerImage)", bench.PerImage),
                         new("Batched prototype", bench.Batched),
                     ]));
                 }

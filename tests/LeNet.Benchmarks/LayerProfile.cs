@@ -12,7 +12,8 @@ namespace LeNet.Benchmarks;
 /// fixed output gradient, forward included), and a layer's time is the difference between its prefix and the one before:
 /// forward F(k) − F(k−1), backward (B(k) − F(k)) − (B(k−1) − F(k−1)). The prefixes are timed round-robin and each
 /// keeps its fastest round, so a load that drifts during the run shifts every prefix alike and the differences keep
-/// their meaning on a shared machine.
+/// their meaning on a shared machine. The batched path is timed the same way, forward only (ForwardBatch of one
+/// 16-image block): its backward takes labels, which a prefix has no loss for.
 /// </summary>
 internal static class LayerProfile
 {
@@ -43,29 +44,39 @@ internal static class LayerProfile
             input[i] = (float)random.NextDouble();
         }
 
+        var block = new float[BatchKernels.Lanes * input.Length];
+        for (int i = 0; i < block.Length; i++)
+        {
+            block[i] = (float)random.NextDouble();
+        }
+
         foreach (Prefix prefix in prefixes)
         {
-            prefix.Prepare(parameters, input, random);
+            prefix.Prepare(parameters, input, block, random);
         }
 
         WarmUp(prefixes);
-        int[] forwardRepeats = new int[prefixes.Length], backwardRepeats = new int[prefixes.Length];
+        int[] forwardRepeats = new int[prefixes.Length], backwardRepeats = new int[prefixes.Length], blockRepeats = new int[prefixes.Length];
         for (int p = 0; p < prefixes.Length; p++)
         {
             forwardRepeats[p] = Calibrate(prefixes[p].Forward);
             backwardRepeats[p] = Calibrate(prefixes[p].Backward);
+            blockRepeats[p] = Calibrate(prefixes[p].ForwardBlock);
         }
 
         var forward = new double[prefixes.Length];
         var backward = new double[prefixes.Length];
+        var blocked = new double[prefixes.Length];
         Array.Fill(forward, double.MaxValue);
         Array.Fill(backward, double.MaxValue);
+        Array.Fill(blocked, double.MaxValue);
         for (int round = 0; round < rounds; round++)
         {
             for (int p = 0; p < prefixes.Length; p++)
             {
                 forward[p] = Math.Min(forward[p], Time(prefixes[p].Forward, forwardRepeats[p]));
                 backward[p] = Math.Min(backward[p], Time(prefixes[p].Backward, backwardRepeats[p]));
+                blocked[p] = Math.Min(blocked[p], Time(prefixes[p].ForwardBlock, blockRepeats[p]) / BatchKernels.Lanes);
             }
         }
 
@@ -91,6 +102,18 @@ internal static class LayerProfile
         Console.WriteLine($"| whole network | {Row(forward[last], totalForwardFlops, peak)} | {Row(backward[last] - forward[last], totalBackwardFlops, peak)} |");
         Console.WriteLine();
         Console.WriteLine($"Backward µs excludes the forward pass; one whole Backward call (forward included): {Format(backward[last], "F2")} µs.");
+        Console.WriteLine();
+        Console.WriteLine($"ForwardBatch of one {BatchKernels.Lanes}-image block, one thread ({(BatchKernels.IsAccelerated ? "the generated batched kernels" : "per-image Forward: no AVX-512")}), per image:");
+        Console.WriteLine();
+        Console.WriteLine("| Layer | Forward µs/image | MFLOP | GFLOP/s | % of peak |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        for (int p = 0; p < prefixes.Length; p++)
+        {
+            double f = blocked[p] - (p == 0 ? 0 : blocked[p - 1]);
+            Console.WriteLine($"| {prefixes[p].Name} | {Row(f, ForwardFlops(prefixes[p].Last), peak)} |");
+        }
+
+        Console.WriteLine($"| whole network | {Row(blocked[last], totalForwardFlops, peak)} |");
     }
 
     /// <summary>Multiply-adds count two. A convolution does WeightLength × OutH × OutW multiply-adds, a dense layer WeightLength; pools none.</summary>
@@ -159,6 +182,7 @@ internal static class LayerProfile
                 {
                     prefix.Forward();
                     prefix.Backward();
+                    prefix.ForwardBlock();
                 }
             }
 
@@ -197,11 +221,13 @@ internal static class LayerProfile
 
         public Action Backward { get; protected set; } = () => { };
 
+        public Action ForwardBlock { get; protected set; } = () => { };
+
         /// <summary>The prefix <typeparamref name="T"/>, whose last layer the tables call <paramref name="name"/>.</summary>
         public static Prefix Of<T>(string name)
             where T : class, INetwork<T> => new Typed<T> { Name = name };
 
-        public abstract void Prepare(float[] parameters, float[] input, Random random);
+        public abstract void Prepare(float[] parameters, float[] input, float[] block, Random random);
 
         private sealed class Typed<T> : Prefix
             where T : class, INetwork<T>
@@ -214,7 +240,9 @@ internal static class LayerProfile
 
             public override LayerInfo Last => T.Layers[^1];
 
-            public override void Prepare(float[] parameters, float[] input, Random random)
+            private readonly float[] _blockOutputs = new float[BatchKernels.Lanes * T.OutputLength];
+
+            public override void Prepare(float[] parameters, float[] input, float[] block, Random random)
             {
                 parameters.AsSpan(0, T.ParameterCount).CopyTo(_network.Parameters);
                 for (int i = 0; i < _outputGradient.Length; i++)
@@ -225,6 +253,7 @@ internal static class LayerProfile
                 // Gradients accumulate over the calls, as over a mini-batch; their size does not change the work.
                 Forward = () => _network.Forward(input, _output, _workspace);
                 Backward = () => _network.Backward(input, _outputGradient, _gradients, _workspace);
+                ForwardBlock = () => _network.ForwardBatch(block, _blockOutputs, threads: 1);
             }
         }
     }
