@@ -1,11 +1,13 @@
 using System;
+using LeNet.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LeNet.Benchmarks;
 
 /// <summary>
-/// ONNX Runtime on LeNet-5 with pre-bound input and output OrtValues (IOBinding), so a run copies nothing and the
-/// benchmark times only the kernels. Intra-op threads are set to ours; inter-op work stays sequential.
+/// ONNX Runtime on a model written by the product's <see cref="OnnxExporter"/>, with pre-bound input and output
+/// OrtValues (IOBinding), so a run copies nothing and the benchmark times only the kernels. Intra-op threads are set
+/// to ours; inter-op work stays sequential.
 /// </summary>
 internal sealed class OnnxRuntimeRunner : IDisposable
 {
@@ -27,8 +29,8 @@ internal sealed class OnnxRuntimeRunner : IDisposable
         _input = OrtValue.CreateTensorValueFromMemory(inputs, [images, channels, 32, 32]);
         _output = OrtValue.CreateTensorValueFromMemory(outputs, [images, 10]);
         _binding = _session.CreateIoBinding();
-        _binding.BindInput("input", _input);
-        _binding.BindOutput("output", _output);
+        _binding.BindInput(OnnxExporter.InputName, _input);
+        _binding.BindOutput(OnnxExporter.OutputName, _output);
     }
 
     public void Run() => _session.RunWithBinding(_run, _binding);

@@ -10,6 +10,21 @@ internal static class Program
 {
     private static void Main(string[] args)
     {
+        if (args.Length > 1 && args[0] == "compare")
+        {
+            Comparison.Run(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000);
+            return;
+        }
+
+        if (args.Length > 1 && args[0] == "layers" && args[1] == "generated")
+        {
+            LayerProfile.Run(
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3000,
+                flushSubnormals: args.Length > 4 && args[4] == "flush");
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "layers")
         {
             Layers(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1);
@@ -57,42 +72,32 @@ internal static class Program
     }
 
     /// <summary>
-    /// `train [epochs] [threads] [batched|plain]`: MNIST training with the sample's default settings (Adam 0.002, cosine
-    /// over the epochs, weight decay 0.0005, batch 64, seed 1), per epoch: seconds, images/s, test accuracy, and the
-    /// cumulative training seconds.
+    /// `train [epochs] [threads] [generated|perimage]`: MNIST training with the sample's default settings (Adam 0.002,
+    /// cosine over the epochs, weight decay 0.0005, batch 64, seed 1), per epoch: seconds, images/s, test accuracy, and
+    /// the cumulative training seconds. `perimage` sets <see cref="BatchKernels.ForcePerImage"/>, so the generated
+    /// batched training kernel falls back to one Backward per example, the path of a processor without AVX-512.
     /// </summary>
     private static void Train(string[] args)
     {
         int epochs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         int threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
-        bool batched = args.Length <= 3 || args[3] == "batched";
+        bool perImage = args.Length > 3 && args[3] == "perimage";
         string directory = MnistDirectory.Default();
         Dataset train = Mnist.Load(directory, MnistSplit.Train);
         Dataset test = Mnist.Load(directory, MnistSplit.Test);
         var options = new TrainingOptions { BatchSize = 64, Seed = 1, Threads = threads, WeightDecay = 0.0005f, Schedule = Schedules.Cosine(epochs) };
-        Console.WriteLine($"{(batched ? "batched prototype" : "per-sample Backward")}, {threads} thread(s), {epochs} epochs");
-        if (batched)
+        Console.WriteLine($"{(perImage ? "per-sample Backward (ForcePerImage)" : "generated batched kernels")}, {threads} thread(s), {epochs} epochs");
+        BatchKernels.ForcePerImage = perImage;
+        var network = new LeNet5Window();
+        Initializer.Initialize(network, seed: 1);
+        var trainer = new Trainer<LeNet5Window>(network, new Adam(0.002f), options);
+        double total = 0;
+        for (int e = 0; e < epochs; e++)
         {
-            Run(new LeNet5Batched());
-        }
-        else
-        {
-            Run(new LeNet5Window());
-        }
-
-        void Run<TNet>(TNet network)
-            where TNet : class, INetwork<TNet>
-        {
-            Initializer.Initialize(network, seed: 1);
-            var trainer = new Trainer<TNet>(network, new Adam(0.002f), options);
-            double total = 0;
-            for (int e = 0; e < epochs; e++)
-            {
-                EpochReport report = trainer.TrainEpoch(train);
-                total += report.Seconds;
-                Evaluation evaluation = trainer.Evaluate(test);
-                Console.WriteLine($"epoch {report.Epoch}: loss {report.Loss:F4}, {report.Seconds:F2} s, {report.ImagesPerSecond:F0} images/s, test {evaluation.Accuracy:P2}, train seconds {total:F2}, allocated {report.AllocatedBytes} B");
-            }
+            EpochReport report = trainer.TrainEpoch(train);
+            total += report.Seconds;
+            Evaluation evaluation = trainer.Evaluate(test);
+            Console.WriteLine($"epoch {report.Epoch}: loss {report.Loss:F4}, {report.Seconds:F2} s, {report.ImagesPerSecond:F0} images/s, test {evaluation.Accuracy:P2}, train seconds {total:F2}, allocated {report.AllocatedBytes} B");
         }
     }
 

@@ -1,11 +1,12 @@
+using System;
 using BenchmarkDotNet.Attributes;
 
 namespace LeNet.Benchmarks;
 
 /// <summary>
 /// One image through LeNet-5 on one thread, side by side with ONNX Runtime (the baseline row, one intra-op thread) on
-/// the same weights and input: the generated Forward and the hand-written AVX-512 single-image prototype. Setup
-/// refuses to time anything whose outputs disagree with ONNX Runtime's.
+/// the same weights and input: the generated Forward, the hand-written AVX-512 single-image prototype and the naive
+/// loops. Setup refuses to time anything whose outputs disagree with ONNX Runtime's.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(InferenceConfig))]
@@ -13,6 +14,7 @@ public class SingleImageBenchmarks
 {
     private InferenceFixture _fixture = null!;
     private SingleImageLeNet5 _single = null!;
+    private NaiveLeNet5 _naive = null!;
 
     [Params(1, 3)]
     public int Channels { get; set; }
@@ -22,8 +24,11 @@ public class SingleImageBenchmarks
     {
         _fixture = new InferenceFixture(Channels, images: 1, threads: 1);
         _single = new SingleImageLeNet5(Channels, _fixture.Parameters);
+        _naive = new NaiveLeNet5(Channels);
+        _fixture.Parameters.AsSpan().CopyTo(_naive.Parameters);
         _fixture.Check("the generated Forward", () => Generated());
         _fixture.Check("the single-image prototype", () => Single());
+        _fixture.Check("the naive loops", () => Naive());
     }
 
     [GlobalCleanup]
@@ -37,4 +42,7 @@ public class SingleImageBenchmarks
 
     [Benchmark(Description = "Single-image prototype")]
     public void Single() => _single.Forward(_fixture.Inputs, _fixture.Outputs);
+
+    [Benchmark(Description = "Naive loops")]
+    public void Naive() => _naive.Forward(_fixture.Inputs, _fixture.Outputs);
 }

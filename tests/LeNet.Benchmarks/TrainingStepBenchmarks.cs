@@ -9,8 +9,9 @@ namespace LeNet.Benchmarks;
 
 /// <summary>
 /// The gradient of one batch of 64 through LeNet-5 (1 channel), on one thread: the generated per-sample Backward 64
-/// times (what the trainer runs today) against the batched backward prototype (4 blocks of 16). Same weights, images
-/// and labels; setup checks that both give the same gradients. The optimizer step is not included (the trainer now
+/// times (the per-sample path) against the generated batched training kernel (<see cref="IBatchBackward"/>, 4 blocks of
+/// 16) and the hand-written batched prototype it was generalised from. Same weights, images and labels; setup checks
+/// that all three give the same gradients. The optimizer step is not included (the trainer now
 /// spreads it over its workers; see <see cref="TrainerEpochBenchmarks"/> for whole epochs).
 /// </summary>
 [MemoryDiagnoser]
@@ -24,6 +25,8 @@ public class TrainingStepBenchmarks
     private LeNet5Window _network = null!;
     private BatchedLeNet5 _batched = null!;
     private float[] _batchedWorkspace = [];
+    private float[] _generatedWorkspace = [];
+    private float[] _outputs = [];
     private float[] _inputs = [];
     private int[] _labels = [];
 
@@ -53,6 +56,11 @@ public class TrainingStepBenchmarks
         float[] expected = (float[])_gradients.Clone();
         Array.Clear(_gradients);
         float loss = Batched();
+        Compare(expected, _gradients, expectedLoss, loss);
+        _generatedWorkspace = new float[((IBatchBackward)_network).BatchTrainingWorkspaceLength(Batch)];
+        _outputs = new float[Batch * LeNet5Window.OutputLength];
+        Array.Clear(_gradients);
+        loss = Generated();
         Compare(expected, _gradients, expectedLoss, loss);
     }
 
@@ -90,6 +98,9 @@ public class TrainingStepBenchmarks
 
         return loss;
     }
+
+    [Benchmark(Description = "Generated BackwardBatch x64")]
+    public float Generated() => ((IBatchBackward)_network).BackwardBatch(_inputs, _labels, _gradients, _outputs, _generatedWorkspace);
 
     [Benchmark(Description = "Batched prototype x64")]
     public float Batched() => _batched.Backward(_network.Parameters, _inputs, _labels, _gradients, _batchedWorkspace);
