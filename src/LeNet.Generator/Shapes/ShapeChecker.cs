@@ -307,10 +307,12 @@ internal static class ShapeChecker
 
     private static LayerShape? CheckConv(ConvSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
     {
-        int filters = layer.Filters, kernel = layer.Kernel, stride = layer.Stride, padding = layer.Padding;
+        int filters = layer.Filters, kernel = layer.Kernel, stride = layer.Stride;
         bool ok = Positive(problems, index, name, "filters", filters);
         ok &= Positive(problems, index, name, "kernel", kernel);
         ok &= Positive(problems, index, name, "stride", stride);
+        ok &= ResolvePadding(layer, index, name, problems, out int padding);
+        layer = layer with { Padding = padding };
         if (padding < 0)
         {
             problems.Add(new Problem(Descriptors.NegativePadding.Id, ProblemSite.Layer, index, "padding", Args(name, Number(padding))));
@@ -346,6 +348,47 @@ internal static class ShapeChecker
         }
 
         return LayerShape.Conv(name, className, layer, c, h, w);
+    }
+
+    /// <summary>
+    /// The number of zeros on each side: as written, or from <c>Padding.Same</c>, (kernel − 1) / 2, which keeps the size
+    /// for stride 1 and an odd kernel only (LENET026, LENET027); an undefined <c>Padding</c> value is LENET028.
+    /// </summary>
+    private static bool ResolvePadding(ConvSpec layer, int index, string name, List<Problem> problems, out int padding)
+    {
+        padding = layer.Padding;
+        if (layer.PaddingMode is not { } mode)
+        {
+            return true;
+        }
+
+        padding = 0;
+        if (mode == LeNet.Padding.Valid)
+        {
+            return true;
+        }
+
+        if (mode != LeNet.Padding.Same)
+        {
+            problems.Add(new Problem(Descriptors.UnknownPadding.Id, ProblemSite.Layer, index, "padding", Args(name, Number((int)mode))));
+            return false;
+        }
+
+        bool ok = true;
+        if (layer.Stride > 1)
+        {
+            problems.Add(new Problem(Descriptors.SamePaddingStride.Id, ProblemSite.Layer, index, "stride", Args(name, Number(layer.Stride))));
+            ok = false;
+        }
+
+        if (layer.Kernel > 0 && layer.Kernel % 2 == 0)
+        {
+            problems.Add(new Problem(Descriptors.SamePaddingEvenKernel.Id, ProblemSite.Layer, index, "kernel", Args(name, Number(layer.Kernel))));
+            ok = false;
+        }
+
+        padding = layer.Kernel > 0 ? (layer.Kernel - 1) / 2 : 0;
+        return ok;
     }
 
     private static LayerShape? CheckPool(PoolSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
