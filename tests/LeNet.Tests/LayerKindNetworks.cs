@@ -40,3 +40,31 @@ public partial class PaddedNumberNet { }
 [Conv(filters: 2, kernel: 5, padding: Padding.Same)]
 [Dense(4)]
 public partial class SamePaddedTwin { }
+
+/// <summary>
+/// Dropout after a convolution (on (C,H,W) activations) and after a dense layer (on flat ones), the LeNet-5 places of
+/// Srivastava et al. 2014.
+/// </summary>
+[Network]
+[Input(height: 12, width: 12, channels: 2)]
+[Conv(filters: 4, kernel: 3, Activation = Activation.ReLU)]
+[Dropout(0.25)]
+[MaxPool(size: 2)]
+[Dense(16, Activation = Activation.Tanh)]
+[Dropout(0.5)]
+[Dense(5, Activation = Activation.Softmax)]
+public partial class DropoutNet { }
+
+/// <summary>The unpadded LeNet-5 with dropout 0.5 after each hidden dense layer, for training on real digits.</summary>
+[Network]
+[Input(height: 28, width: 28)]
+[Conv(filters: 6, kernel: 5, padding: Padding.Same, Activation = Activation.ReLU)]
+[MaxPool(size: 2)]
+[Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
+[MaxPool(size: 2)]
+[Dense(120, Activation = Activation.ReLU)]
+[Dropout(0.5)]
+[Dense(84, Activation = Activation.ReLU)]
+[Dropout(0.5)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class DropoutLeNet5 { }

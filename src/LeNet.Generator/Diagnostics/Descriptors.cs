@@ -124,12 +124,20 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor UnknownPadding = Error("LENET028", "Unknown padding rule",
         "{0}: {1} is not a Padding value (Valid or Same)");
 
+    /// <summary>LENET029: a dropout rate outside [0, 1). {0} layer, {1} rate.</summary>
+    public static readonly DiagnosticDescriptor DropoutRate = Error("LENET029", "Dropout rate out of range",
+        "{0}: the dropout rate must be at least 0 and below 1, got {1}");
+
+    /// <summary>LENET030: dropout directly after the input or as the last layer. {0} layer, {1} where and why.</summary>
+    public static readonly DiagnosticDescriptor DropoutPlacement = Error("LENET030", "Dropout must stand between two layers",
+        "{0}: Dropout must stand between two layers, not {1}");
+
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
         NotPartial, WindowDoesNotFit, MissingInput, NotPositive, PaddingTooLarge, SoftmaxNotLast, LayersSplit, Generic,
         ContainerNotPartial, StrideLeavesInputUnused, WorkspaceTooLargeForStack, InputNotFirst, SpatialAfterDense,
         NegativePadding, NoLayers, UnknownActivation, TooLarge, UnknownUnroll, UnsupportedType, NameClash,
         WeightsFileNotFound, WeightsFileInvalid, WeightsFingerprintMismatch, WeightsCountMismatch, WeightsChecksumMismatch,
-        SamePaddingStride, SamePaddingEvenKernel, UnknownPadding);
+        SamePaddingStride, SamePaddingEvenKernel, UnknownPadding, DropoutRate, DropoutPlacement);
 
     public static bool IsError(string id) => ById[id].DefaultSeverity == DiagnosticSeverity.Error;
 

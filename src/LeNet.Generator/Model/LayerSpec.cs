@@ -48,3 +48,9 @@ internal sealed record DenseSpec(int Units, Activation Activation) : LayerSpec
 {
     public override string AttributeName => "Dense";
 }
+
+/// <summary><c>[Dropout(rate)]</c>; the rate as written, NaN when it could not be read.</summary>
+internal sealed record DropoutSpec(double Rate) : LayerSpec
+{
+    public override string AttributeName => "Dropout";
+}

@@ -29,11 +29,13 @@ internal static class NetworkParser
         ["LeNet.MaxPoolAttribute"] = static a => new PoolSpec(LayerType.MaxPool, a.Get("size", 0), a.Get("stride", PoolSpec.DefaultStride(a.Get("size", 0)))),
         ["LeNet.AvgPoolAttribute"] = static a => new PoolSpec(LayerType.AvgPool, a.Get("size", 0), a.Get("stride", PoolSpec.DefaultStride(a.Get("size", 0)))),
         ["LeNet.DenseAttribute"] = static a => new DenseSpec(a.Get("units", 0), a.Activation),
+        ["LeNet.DropoutAttribute"] = static a => new DropoutSpec(a.GetDouble("rate", double.NaN)),
     };
 
     private static readonly HashSet<string> LayerAttributeShortNames = new()
     {
         "Input", "InputAttribute", "Conv", "ConvAttribute", "MaxPool", "MaxPoolAttribute", "AvgPool", "AvgPoolAttribute", "Dense", "DenseAttribute",
+        "Dropout", "DropoutAttribute",
     };
 
     /// <summary>The attributes a spec was read from, kept by the analyzer to turn problems into locations.</summary>
@@ -182,18 +184,25 @@ internal static class NetworkParser
         return constructor is not null && position < constructor.Parameters.Length ? constructor.Parameters[position].Name : null;
     }
 
-    /// <summary>An attribute's integer arguments by parameter name, and its Activation property.</summary>
+    /// <summary>An attribute's integer and floating-point arguments by parameter name, and its Activation property.</summary>
     private sealed class Arguments
     {
         private const string PaddingTypeName = "LeNet.Padding";
 
         private readonly Dictionary<string, int> _values = new();
 
+        private readonly Dictionary<string, double> _reals = new();
+
         public Arguments(AttributeData attribute)
         {
             IMethodSymbol constructor = attribute.AttributeConstructor!;
             for (int i = 0; i < attribute.ConstructorArguments.Length && i < constructor.Parameters.Length; i++)
             {
+                if (attribute.ConstructorArguments[i].Value is double real)
+                {
+                    _reals[constructor.Parameters[i].Name] = real;
+                }
+
                 if (attribute.ConstructorArguments[i].Value is not int value)
                 {
                     continue;
@@ -224,6 +233,8 @@ internal static class NetworkParser
         public LeNet.Padding? PaddingMode { get; }
 
         public int Get(string name, int fallback) => _values.TryGetValue(name, out int value) ? value : fallback;
+
+        public double GetDouble(string name, double fallback) => _reals.TryGetValue(name, out double value) ? value : fallback;
     }
 
     /// <summary>

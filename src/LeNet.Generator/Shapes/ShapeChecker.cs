@@ -241,7 +241,7 @@ internal static class ShapeChecker
                 problems.Add(new Problem(Descriptors.SoftmaxNotLast.Id, ProblemSite.Layer, i, "Activation", Args(name)));
             }
 
-            if (layer is not DenseSpec && flat)
+            if (layer is not DenseSpec and not DropoutSpec && flat)
             {
                 problems.Add(new Problem(Descriptors.SpatialAfterDense.Id, ProblemSite.Layer, i, null, Args(name, layer.AttributeName)));
                 shapeKnown = false;
@@ -251,6 +251,7 @@ internal static class ShapeChecker
             {
                 ConvSpec conv => CheckConv(conv, i, name, className, problems, ref shapeKnown, c, h, w),
                 PoolSpec pool => CheckPool(pool, i, name, className, problems, ref shapeKnown, c, h, w),
+                DropoutSpec dropout => CheckDropout(dropout, i, name, className, problems, ref shapeKnown, c, h, w, flat, afterInput: i == 1, isLast),
                 _ => CheckDense((DenseSpec)layer, i, name, className, problems, ref shapeKnown, c, h, w),
             };
 
@@ -287,7 +288,7 @@ internal static class ShapeChecker
             inputOffset = shape.OutputOffset;
             shapes.Add(shape);
             (c, h, w) = (shape.OutC, shape.OutH, shape.OutW);
-            flat = layer is DenseSpec;
+            flat = shape.IsFlat;
         }
 
         if (!shapeKnown || shapes.Count == 0)
@@ -416,6 +417,38 @@ internal static class ShapeChecker
         return LayerShape.Pool(name, className, layer, c, h, w);
     }
 
+    /// <summary>A rate in [0, 1) (LENET029), and a place between two layers (LENET030): not on the input, not the output.</summary>
+    private static LayerShape? CheckDropout(DropoutSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown,
+        int c, int h, int w, bool flat, bool afterInput, bool isLast)
+    {
+        double rate = layer.Rate;
+        bool ok = true;
+
+        // The rate is stored as a float: 0.99999999 would round to 1 and drop everything.
+        if (double.IsNaN(rate) || rate < 0 || (float)rate >= 1f)
+        {
+            problems.Add(new Problem(Descriptors.DropoutRate.Id, ProblemSite.Layer, index, "rate", Args(name, rate.ToString("R", CultureInfo.InvariantCulture))));
+            ok = false;
+        }
+
+        if (afterInput || isLast)
+        {
+            string where = afterInput
+                ? "directly after [Input], where it would drop input pixels"
+                : "the last layer, where it would drop outputs the loss reads";
+            problems.Add(new Problem(Descriptors.DropoutPlacement.Id, ProblemSite.Layer, index, null, Args(name, where)));
+            ok = false;
+        }
+
+        if (!ok || !shapeKnown)
+        {
+            shapeKnown = false;
+            return null;
+        }
+
+        return LayerShape.Dropout(name, className, (float)rate, c, h, w, flat);
+    }
+
     private static LayerShape? CheckDense(DenseSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
     {
         int units = layer.Units;
@@ -471,11 +504,12 @@ internal static class ShapeChecker
         return false;
     }
 
-    /// <summary>CONVn, POOLn and FCn count weighted layers; a pool shares its conv's number; a softmax output is "Softmax".</summary>
+    /// <summary>CONVn, POOLn and FCn count weighted layers; a pool or dropout shares its layer's number (POOL1, DROP3); a softmax output is "Softmax".</summary>
     private static string LayerName(LayerSpec layer, int weighted, bool isLast) => layer switch
     {
         ConvSpec => "CONV" + Number(weighted),
         PoolSpec => "POOL" + Number(weighted),
+        DropoutSpec => "DROP" + Number(weighted),
         DenseSpec { Activation: Activation.Softmax } when isLast => "Softmax",
         _ => "FC" + Number(weighted),
     };
@@ -484,6 +518,7 @@ internal static class ShapeChecker
     {
         ConvSpec => "Conv" + Number(weighted),
         PoolSpec => "Pool" + Number(weighted),
+        DropoutSpec => "Drop" + Number(weighted),
         _ => "Fc" + Number(weighted),
     };
 
