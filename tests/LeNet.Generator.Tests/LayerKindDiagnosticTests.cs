@@ -82,7 +82,7 @@ public sealed class LayerKindDiagnosticTests
         [Network]
         [Input(8, 8)]
         [{|LENET030:Dropout(0.2)|}]
-        [Dense(10, Activation = Activation.Softmax)]
+        [Dense(10)]
         [{|LENET030:Dropout(0.5)|}]
         partial class Net { }
         """,
