@@ -10,6 +10,6 @@ internal static class DropoutEmitter
     public static void Apply(SourceWriter w, Model.LayerShape layer, int position, string source, string destination) =>
         w.Call("GeneratedCodeSupport.Dropout", new[]
         {
-            ("source", source), ("destination", destination), ("rate", SourceWriter.Float(layer.Rate)), ("key", "dropout"), ("layer", SourceWriter.Int(position)),
+            ("source", source), ("destination", destination), ("rate", $"Net.{layer.ClassName}.Rate"), ("key", "dropout"), ("layer", SourceWriter.Int(position)),
         });
 }
