@@ -18,14 +18,29 @@ public sealed class ConvAttribute : Attribute
         Padding = padding;
     }
 
+    /// <summary>
+    /// Declares a convolution padded by a rule rather than a number: <c>[Conv(16, 3, padding: Padding.Same)]</c> keeps the
+    /// input's height and width (stride 1 and an odd kernel only), like PyTorch's <c>padding='same'</c>.
+    /// </summary>
+    public ConvAttribute(int filters, int kernel, LeNet.Padding padding, int stride = 1)
+    {
+        Filters = filters;
+        Kernel = kernel;
+        Stride = stride;
+        PaddingMode = padding;
+        Padding = padding == LeNet.Padding.Same ? (kernel - 1) / 2 : 0;
+    }
+
     /// <summary>Number of output channels.</summary>
     public int Filters { get; }
     /// <summary>Side of the square kernel.</summary>
     public int Kernel { get; }
     /// <summary>Step between windows.</summary>
     public int Stride { get; }
-    /// <summary>Zeros added on every side of the input.</summary>
+    /// <summary>Zeros added on every side of the input; (kernel − 1) / 2 for <see cref="LeNet.Padding.Same"/>.</summary>
     public int Padding { get; }
+    /// <summary>The padding rule when one was given, else <see cref="LeNet.Padding.Valid"/> (the number <see cref="Padding"/> rules).</summary>
+    public LeNet.Padding PaddingMode { get; }
     /// <summary>The non-linearity after the convolution; <see cref="LeNet.Activation.None"/> by default.</summary>
     public Activation Activation { get; set; }
 }

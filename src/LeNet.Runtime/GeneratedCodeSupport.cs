@@ -164,6 +164,14 @@ public static class GeneratedCodeSupport
         }
     }
 
+    /// <summary>
+    /// A dropout layer, forward (its input to its output) or backward (its output's gradient to its input's): with an
+    /// active key each value is zeroed with probability <paramref name="rate"/> and the rest scaled by 1 / (1 − rate),
+    /// the same masks in both directions for the same key and layer; with <c>default</c> a plain copy.
+    /// </summary>
+    public static void Dropout(ReadOnlySpan<float> source, Span<float> destination, float rate, DropoutKey key, int layer) =>
+        DropoutMask.Apply(source, destination, rate, key, layer);
+
     /// <summary>−log p, with p floored at the smallest positive float so a confident wrong answer costs about 103, not infinity.</summary>
     public static float NegativeLog(float probability) => -MathF.Log(MathF.Max(probability, float.Epsilon));
 

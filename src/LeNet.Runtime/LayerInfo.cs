@@ -8,7 +8,7 @@ namespace LeNet;
 /// <param name="Kind">The layer kind.</param>
 /// <param name="Activation">The non-linearity after the layer.</param>
 /// <param name="WeightOffset">First weight in the parameter span.</param>
-/// <param name="WeightLength">Number of weights (0 for pooling).</param>
+/// <param name="WeightLength">Number of weights (0 for pooling and dropout).</param>
 /// <param name="BiasOffset">First bias in the parameter span.</param>
 /// <param name="BiasLength">Number of biases (0 for pooling).</param>
 /// <param name="FanIn">Inputs feeding one output: in-channels × kernel² for a convolution, inputs for a dense layer.</param>
@@ -35,12 +35,15 @@ public readonly record struct LayerInfo(
     /// <summary>What the layer writes; a dense layer's output is (units,1,1).</summary>
     public ActivationShape Output { get; init; }
 
-    /// <summary>Kernel (window) side of a convolution or pool; 0 for a dense layer.</summary>
+    /// <summary>Kernel (window) side of a convolution or pool; 0 for a dense or dropout layer.</summary>
     public int Kernel { get; init; }
 
-    /// <summary>Step between windows of a convolution or pool; 0 for a dense layer.</summary>
+    /// <summary>Step between windows of a convolution or pool; 0 for a dense or dropout layer.</summary>
     public int Stride { get; init; }
 
     /// <summary>Zero rows and columns added on every side of a convolution's input; 0 otherwise.</summary>
     public int Padding { get; init; }
+
+    /// <summary>The probability with which a dropout layer drops each activation in training; 0 for other kinds.</summary>
+    public float Rate { get; init; }
 }

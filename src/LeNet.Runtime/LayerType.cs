@@ -17,4 +17,6 @@ enum LayerType
     AvgPool,
     /// <summary>Fully connected.</summary>
     Dense,
+    /// <summary>Inverted dropout: drops activations in training, passes them through at inference.</summary>
+    Dropout,
 }

@@ -421,7 +421,7 @@ public sealed class DiagnosticTests
     /// Checks that the analyzer reports exactly the marked diagnostics, each with its message, that none lands in the
     /// generated file, and that the generated file adds no compiler errors of its own.
     /// </summary>
-    private static Task VerifyAsync(string markup, params string[] messages) => VerifyCoreAsync(requireCleanOutput: true, markup, messages);
+    internal static Task VerifyAsync(string markup, params string[] messages) => VerifyCoreAsync(requireCleanOutput: true, markup, messages);
 
     private static async Task VerifyCoreAsync(bool requireCleanOutput, string markup, params string[] messages)
     {

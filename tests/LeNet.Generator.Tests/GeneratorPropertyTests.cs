@@ -38,7 +38,7 @@ public sealed class GeneratorPropertyTests
     private static readonly string[] TypeNames =
     {
         "Net", "CaseNet", "CASENET", "@class", "@event", "@record", "@var", "Réseau", "网络", "Cafe\u0301", "Ωmega", "_x",
-        "@Net", "Workspace", "StackWorkspace", "DeclarationError", "Summary", "Parameters", "Loss", "Conv1", "Pool1", "Fc2", "Fc3",
+        "@Net", "Workspace", "StackWorkspace", "DeclarationError", "Summary", "Parameters", "Loss", "Conv1", "Pool1", "Fc2", "Fc3", "Drop1",
     };
 
     /// <summary>The members the driver calls: with a network of one of these names the driver cannot be written.</summary>
@@ -70,6 +70,22 @@ public sealed class GeneratorPropertyTests
         public override string Attribute => $"[{(Max ? "MaxPool" : "AvgPool")}({Size}{(Stride is { } s ? $", stride: {s}" : string.Empty)})]";
 
         public override RefLayer Reference => new RefPool(Max, Size, Stride ?? Size);
+    }
+
+    /// <summary>A convolution with <c>padding: Padding.Same</c>: (kernel − 1) / 2 zeros, refused for an even kernel or a stride (LENET026, LENET027).</summary>
+    private sealed record SameConvCase(int Filters, int Kernel, int Stride) : LayerCase
+    {
+        public override string Attribute => $"[Conv({Filters}, {Kernel}, padding: Padding.Same, stride: {Stride})]";
+
+        public override RefLayer Reference => new RefConv(Filters, Kernel, Stride, (Kernel - 1) / 2);
+    }
+
+    /// <summary>Dropout, now and then at a rate out of range (LENET029); first or last in the stack it is LENET030.</summary>
+    private sealed record DropoutCase(double Rate) : LayerCase
+    {
+        public override string Attribute => $"[Dropout({(double.IsNaN(Rate) ? "double.NaN" : Rate.ToString("R", CultureInfo.InvariantCulture))})]";
+
+        public override RefLayer Reference => new RefDropout(Rate);
     }
 
     private sealed record DenseCase(int Units, int Activation) : LayerCase
@@ -138,14 +154,21 @@ public sealed class GeneratorPropertyTests
 
     private static readonly Gen<int> ActivationValue = Gen.Frequency((30, Gen.Int[0, 3]), (1, Gen.Const(4)), (1, Gen.OneOf(Gen.Const(-1), Gen.Const(9))));
 
+    private static readonly Gen<double> DropoutRate = Gen.Frequency((12, Gen.Double[0, 0.9]), (1, Gen.OneOf(Gen.Const(1.0), Gen.Const(-0.5), Gen.Const(double.NaN))));
+
     private static readonly Gen<LayerCase> Spatial = Gen.Frequency(
         (3, Gen.Select(Size(1, 4), Size(1, 4), Size(1, 3), Gen.Frequency((20, Gen.Int[0, 1]), (4, Gen.Const(2)), (1, Gen.Const(-1))), ActivationValue,
             (f, k, s, p, a) => (LayerCase)new ConvCase(f, k, s, p, a))),
         (2, Gen.Select(Gen.Bool, Size(1, 3), Gen.Frequency((10, Gen.Const((int?)null)), (10, Gen.Int[1, 3].Select(i => (int?)i)), (1, Gen.Const((int?)0))),
-            (m, size, s) => (LayerCase)new PoolCase(m, size, s))));
+            (m, size, s) => (LayerCase)new PoolCase(m, size, s))),
+        (1, Gen.Select(Size(1, 4), Gen.Frequency((6, Gen.Const(3)), (2, Gen.Const(1)), (1, Gen.Const(2))), Gen.Frequency((8, Gen.Const(1)), (1, Gen.Const(2))),
+            (f, k, s) => (LayerCase)new SameConvCase(f, k, s))),
+        (1, DropoutRate.Select(rate => (LayerCase)new DropoutCase(rate))));
 
     /// <summary>Dense layers; the last is now and then a softmax, which is only allowed last (LENET006 elsewhere).</summary>
-    private static readonly Gen<LayerCase> Dense = Gen.Select(Size(1, 5), Gen.Frequency((8, ActivationValue), (1, Gen.Const(4))), (u, a) => (LayerCase)new DenseCase(u, a));
+    private static readonly Gen<LayerCase> Dense = Gen.Frequency(
+        (6, Gen.Select(Size(1, 5), Gen.Frequency((8, ActivationValue), (1, Gen.Const(4))), (u, a) => (LayerCase)new DenseCase(u, a))),
+        (1, DropoutRate.Select(rate => (LayerCase)new DropoutCase(rate))));
 
     /// <summary>Spatial layers, then dense ones; one stack in twenty is shuffled, which puts a spatial layer after a dense one (LENET013).</summary>
     private static readonly Gen<LayerCase[]> Layers = Gen.Select(Spatial.Array[0, 3], Dense.Array[0, 2], Gen.Int[0, 19],

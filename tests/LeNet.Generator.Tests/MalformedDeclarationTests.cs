@@ -26,6 +26,11 @@ public sealed class MalformedDeclarationTests
     public static TheoryData<string> Nonsense() => new()
     {
         "[Network][Input(32, 32)][Conv()][Dense(10)] partial class Net { }",
+        "[Network][Input(32, 32)][Dense(10)][Dropout()][Dense(2)] partial class Net { }",
+        "[Network][Input(32, 32)][Dense(10)][Dropout(\"half\")][Dense(2)] partial class Net { }",
+        "[Network][Input(32, 32)][Dense(10)][Dropout(double.NaN)][Dropout(double.PositiveInfinity)][Dropout][Dense(2)] partial class Net { }",
+        "[Network][Input(32, 32)][Conv(6, 5, padding: Padding.)][Dense(10)] partial class Net { }",
+        "[Network][Input(32, 32)][Conv(6, int.MinValue, padding: Padding.Same, stride: int.MaxValue)][Dense(10)] partial class Net { }",
         "[Network][Input(32, 32)][Conv(filters: 6, kernel: \"5\")][Dense(10)] partial class Net { }",
         "[Network][Input(32)][Dense(10)] partial class Net { }",
         "[Network][Input][Conv][MaxPool][AvgPool][Dense] partial class Net { }",

@@ -112,11 +112,32 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor WeightsChecksumMismatch = Error("LENET025", "Weights file corrupted",
         "{0}: '{1}' is corrupted: its stored checksum is {2}, its bytes hash to {3}");
 
+    /// <summary>LENET026: Padding.Same with a stride above 1. {0} layer, {1} stride.</summary>
+    public static readonly DiagnosticDescriptor SamePaddingStride = Error("LENET026", "Same padding needs stride 1",
+        "{0}: Padding.Same keeps the input size only with stride 1, as PyTorch's padding='same' does, got stride {1}; write the padding of a strided convolution as a number");
+
+    /// <summary>LENET027: Padding.Same with an even kernel. {0} layer, {1} kernel.</summary>
+    public static readonly DiagnosticDescriptor SamePaddingEvenKernel = Error("LENET027", "Same padding needs an odd kernel",
+        "{0}: Padding.Same needs an odd kernel, got {1}: the padding is the same on every side, so only an odd kernel keeps the size");
+
+    /// <summary>LENET028: a padding value outside the enum. {0} layer, {1} value.</summary>
+    public static readonly DiagnosticDescriptor UnknownPadding = Error("LENET028", "Unknown padding rule",
+        "{0}: {1} is not a Padding value (Valid or Same)");
+
+    /// <summary>LENET029: a dropout rate outside [0, 1). {0} layer, {1} rate.</summary>
+    public static readonly DiagnosticDescriptor DropoutRate = Error("LENET029", "Dropout rate out of range",
+        "{0}: the dropout rate must be at least 0 and below 1, got {1}");
+
+    /// <summary>LENET030: dropout directly after the input or as the last layer. {0} layer, {1} where and why.</summary>
+    public static readonly DiagnosticDescriptor DropoutPlacement = Error("LENET030", "Dropout must stand between two layers",
+        "{0}: Dropout must stand between two layers, not {1}");
+
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
         NotPartial, WindowDoesNotFit, MissingInput, NotPositive, PaddingTooLarge, SoftmaxNotLast, LayersSplit, Generic,
         ContainerNotPartial, StrideLeavesInputUnused, WorkspaceTooLargeForStack, InputNotFirst, SpatialAfterDense,
         NegativePadding, NoLayers, UnknownActivation, TooLarge, UnknownUnroll, UnsupportedType, NameClash,
-        WeightsFileNotFound, WeightsFileInvalid, WeightsFingerprintMismatch, WeightsCountMismatch, WeightsChecksumMismatch);
+        WeightsFileNotFound, WeightsFileInvalid, WeightsFingerprintMismatch, WeightsCountMismatch, WeightsChecksumMismatch,
+        SamePaddingStride, SamePaddingEvenKernel, UnknownPadding, DropoutRate, DropoutPlacement);
 
     public static bool IsError(string id) => ById[id].DefaultSeverity == DiagnosticSeverity.Error;
 

@@ -166,15 +166,20 @@ internal static class NetworkEmitter
     private static void ForwardPass(SourceWriter w, ShapeChain chain)
     {
         w.Line("/// <summary>The forward pass over every layer; activations land in the workspace at each layer's OutputOffset.</summary>");
-        using (w.Block("public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> workspace)"))
+        string dropoutKey = chain.HasDropout ? ", DropoutKey dropout = default" : "";
+        using (w.Block($"public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> workspace{dropoutKey})"))
         {
-            foreach (LayerShape layer in chain.Layers)
+            for (int i = 0; i < chain.Layers.Count; i++)
             {
+                LayerShape layer = chain.Layers[i];
                 w.Line($"// {layer.Name}");
                 string x = Input(layer, "workspace");
                 string y = Output(layer, "workspace");
                 switch (layer.Kind)
                 {
+                    case LayerType.Dropout:
+                        DropoutEmitter.Apply(w, layer, i, x, y);
+                        break;
                     case LayerType.Conv when layer.IsPadded:
                         w.Call($"{layer.ClassName}Pad", new[] { ("x", x), ("xp", Padded(layer, "workspace")) });
                         w.Call($"{layer.ClassName}Forward", new[]
@@ -204,7 +209,13 @@ internal static class NetworkEmitter
             /// workspace at the activation's own offset; each layer overwrites its input's gradient and adds to its parameters'.
             /// </summary>
             """);
-        using (w.Method("public static void Backward", "ReadOnlySpan<float> parameters", "ReadOnlySpan<float> input", "Span<float> gradients", "Span<float> workspace", "bool outputIsPreActivation"))
+        string[] parameters = { "ReadOnlySpan<float> parameters", "ReadOnlySpan<float> input", "Span<float> gradients", "Span<float> workspace", "bool outputIsPreActivation" };
+        if (chain.HasDropout)
+        {
+            parameters = [.. parameters, "DropoutKey dropout = default"];
+        }
+
+        using (w.Method("public static void Backward", parameters))
         {
             w.Line("Span<float> deltas = workspace.Slice(Net.WorkspaceLength, Net.WorkspaceLength);");
             for (int i = chain.Layers.Count - 1; i >= 0; i--)
@@ -263,6 +274,10 @@ internal static class NetworkEmitter
                             ("dw", Weights(layer, "gradients")), ("db", Biases(layer, "gradients")),
                         });
                         break;
+                    case LayerType.Dropout:
+                        // The same masks as the forward pass: the gradient passes where the activation did, scaled alike.
+                        DropoutEmitter.Apply(w, layer, i, dy, dx);
+                        break;
                     default:
                         if (layer.HasInputGradient)
                         {
@@ -294,6 +309,9 @@ internal static class NetworkEmitter
                 }
 
                 ConvEmitter.Backward(w, layer, unroll);
+                break;
+            case LayerType.Dropout:
+                // No kernel of its own: GeneratedCodeSupport.Dropout does both directions.
                 break;
             case LayerType.MaxPool:
             case LayerType.AvgPool:

@@ -50,7 +50,8 @@ internal static class SurfaceEmitter
 
         w.Line("/// </remarks>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet.Generator\", \"{generatorVersion}\")]");
-        using (w.Block($"partial class {self} : {Interface}<{self}>"))
+        string dropoutInterface = chain.HasDropout ? ", global::LeNet.IDropoutNetwork" : "";
+        using (w.Block($"partial class {self} : {Interface}<{self}>{dropoutInterface}"))
         {
             Constants(w, chain, fingerprint, rows);
             w.Lines($$"""
@@ -146,12 +147,13 @@ internal static class SurfaceEmitter
         foreach (LayerShape layer in chain.Layers)
         {
             string c = layer.ClassName;
-            bool windowed = layer.Kind != LayerType.Dense;
+            bool windowed = layer.Kind is not LayerType.Dense and not LayerType.Dropout;
             w.Line($"    new(\"{layer.Name}\", global::LeNet.LayerType.{layer.Kind}, global::LeNet.Activation.{layer.Activation},");
             w.Line($"        {c}.WeightOffset, {c}.WeightLength, {c}.BiasOffset, {c}.BiasLength,");
             w.Line($"        FanIn: {SourceWriter.Int(layer.FanIn)}, FanOut: {SourceWriter.Int(layer.FanOut)}, OutputLength: {c}.OutputLength)");
             w.Line($"    {{ Input = {input}, Output = new({c}.OutC, {c}.OutH, {c}.OutW),");
-            w.Line($"        Kernel = {(windowed ? c + ".Kernel" : "0")}, Stride = {(windowed ? c + ".Stride" : "0")}, Padding = {(windowed ? c + ".Padding" : "0")} }},");
+            string rate = layer.Kind == LayerType.Dropout ? $", Rate = {c}.Rate" : "";
+            w.Line($"        Kernel = {(windowed ? c + ".Kernel" : "0")}, Stride = {(windowed ? c + ".Stride" : "0")}, Padding = {(windowed ? c + ".Padding" : "0")}{rate} }},");
             input = $"new({c}.OutC, {c}.OutH, {c}.OutW)";
         }
 
@@ -184,7 +186,12 @@ internal static class SurfaceEmitter
         {
             w.Line($"public const int InC = {layer.InC}, InH = {layer.InH}, InW = {layer.InW};");
             w.Line($"public const int OutC = {layer.OutC}, OutH = {layer.OutH}, OutW = {layer.OutW};");
-            if (layer.Kind != LayerType.Dense)
+            if (layer.Kind == LayerType.Dropout)
+            {
+                w.Line($"/// <summary>The probability of dropping each activation in training.</summary>");
+                w.Line($"public const float Rate = {SourceWriter.Float(layer.Rate)};");
+            }
+            else if (layer.Kind != LayerType.Dense)
             {
                 w.Line($"public const int Kernel = {layer.Kernel}, Stride = {layer.Stride}, Padding = {layer.Padding};");
             }
@@ -326,9 +333,30 @@ internal static class SurfaceEmitter
     private static void BackwardMembers(SourceWriter w, ShapeChain chain, string kernels)
     {
         LayerShape last = chain.Last;
-        w.Summary("Runs the network and back-propagates the label's loss;", "adds every parameter's gradient into <paramref name=\"gradients\"/> (same order as Parameters).");
-        w.Line("/// <returns>The example's loss.</returns>");
-        using (w.Method("public float Backward", $"{ReadOnlySpan} input", "int label", $"{Span} gradients", $"{Span} workspace"))
+        string key = string.Empty;
+        if (chain.HasDropout)
+        {
+            w.Summary("Runs the network and back-propagates the label's loss with every activation kept (no dropout);", "adds every parameter's gradient into <paramref name=\"gradients\"/> (same order as Parameters).");
+            w.Line("/// <returns>The example's loss.</returns>");
+            w.Line($"public float Backward({ReadOnlySpan} input, int label, {Span} gradients, {Span} workspace) => Backward(input, label, gradients, workspace, default);");
+            w.Line();
+            w.Summary("Runs the network with the dropout masks of <paramref name=\"dropout\"/> and back-propagates the label's loss through them;", "adds every parameter's gradient into <paramref name=\"gradients\"/> (same order as Parameters).");
+            w.Line("/// <returns>The example's loss under its masks.</returns>");
+            key = ", dropout";
+        }
+        else
+        {
+            w.Summary("Runs the network and back-propagates the label's loss;", "adds every parameter's gradient into <paramref name=\"gradients\"/> (same order as Parameters).");
+            w.Line("/// <returns>The example's loss.</returns>");
+        }
+
+        string[] parameters = { $"{ReadOnlySpan} input", "int label", $"{Span} gradients", $"{Span} workspace" };
+        if (chain.HasDropout)
+        {
+            parameters = [.. parameters, "global::LeNet.DropoutKey dropout"];
+        }
+
+        using (w.Method("public float Backward", parameters))
         {
             if (chain.Loss == LossKind.None)
             {
@@ -342,7 +370,7 @@ internal static class SurfaceEmitter
                     w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(label), label, \"Expected a label from 0 to {chain.ClassCount - 1}.\");");
                 }
 
-                w.Line($"{kernels}.Forward(_parameters, input, workspace);");
+                w.Line($"{kernels}.Forward(_parameters, input, workspace{key});");
                 w.Line($"{ReadOnlySpan} probabilities = workspace.Slice(OutputOffset, OutputLength);");
                 w.Line($"{Span} outputGradient = workspace.Slice(WorkspaceLength + OutputOffset, OutputLength);");
                 if (chain.Loss == LossKind.CrossEntropy)
@@ -360,7 +388,7 @@ internal static class SurfaceEmitter
                     w.Line($"float loss = {Support}.NegativeLog(label == 1 ? p : 1f - p);");
                 }
 
-                w.Line($"{kernels}.Backward(_parameters, input, gradients, workspace, outputIsPreActivation: true);");
+                w.Line($"{kernels}.Backward(_parameters, input, gradients, workspace, outputIsPreActivation: true{key});");
                 w.Line("return loss;");
             }
         }
@@ -471,19 +499,28 @@ internal static class SurfaceEmitter
             Member("LossOf", $"public static float LossOf({ReadOnlySpan} output, int label) => {fail};");
             Member("Backward", $"public float Backward({ReadOnlySpan} input, int label, {Span} gradients, {Span} workspace) => {fail};");
             Member("Backward", $"public void Backward({ReadOnlySpan} input, {ReadOnlySpan} outputGradient, {Span} gradients, {Span} workspace) => {fail};");
+            foreach (LayerSpec layer in spec.Layers)
+            {
+                if (layer is DropoutSpec)
+                {
+                    Member("Backward", $"public float Backward({ReadOnlySpan} input, int label, {Span} gradients, {Span} workspace, global::LeNet.DropoutKey dropout) => {fail};");
+                    break;
+                }
+            }
         }
     }
 
     /// <summary>One line per layer: name, shapes and weight shape, e.g. <c>CONV1: (1,32,32) -> (6,28,28); W (6,1,5,5), b (6)</c>.</summary>
     internal static string ShapeComment(LayerShape layer)
     {
-        string input = layer.Kind == LayerType.Dense ? $"({layer.InC})" : $"({layer.InC},{layer.InH},{layer.InW})";
-        string output = layer.Kind == LayerType.Dense ? $"({layer.OutC})" : $"({layer.OutC},{layer.OutH},{layer.OutW})";
+        string input = layer.Kind == LayerType.Dense || (layer.IsFlat && layer.Kind == LayerType.Dropout) ? $"({layer.InC})" : $"({layer.InC},{layer.InH},{layer.InW})";
+        string output = layer.IsFlat ? $"({layer.OutC})" : $"({layer.OutC},{layer.OutH},{layer.OutW})";
         string text = layer.Kind switch
         {
             LayerType.Conv => $"{layer.Name}: x {input} -> y {output}; W ({layer.OutC},{layer.InC},{layer.Kernel},{layer.Kernel}), b ({layer.OutC}); stride {layer.Stride}, padding {layer.Padding}",
             LayerType.MaxPool => $"{layer.Name}: x {input} -> y {output}; max over {layer.Kernel}x{layer.Kernel}, stride {layer.Stride}",
             LayerType.AvgPool => $"{layer.Name}: x {input} -> y {output}; average over {layer.Kernel}x{layer.Kernel}, stride {layer.Stride}",
+            LayerType.Dropout => $"{layer.Name}: x {input} -> y {output}; dropout {layer.Rate.ToString("R", CultureInfo.InvariantCulture)} in training, identity at inference",
             _ => $"{layer.Name}: x {input} -> y {output}; W ({layer.OutC},{layer.InC}), b ({layer.OutC})",
         };
 
@@ -501,7 +538,7 @@ internal static class SurfaceEmitter
 
         foreach (LayerShape layer in chain.Layers)
         {
-            string shape = layer.Kind == LayerType.Dense ? $"({layer.OutC},1)" : $"({layer.OutH},{layer.OutW},{layer.OutC})";
+            string shape = layer.IsFlat ? $"({layer.OutC},1)" : $"({layer.OutH},{layer.OutW},{layer.OutC})";
             rows.Add(Row(layer.Name, shape, SourceWriter.Int(layer.OutputLength), SourceWriter.Int(layer.ParameterCount)));
         }
 

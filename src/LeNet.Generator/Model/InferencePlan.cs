@@ -38,7 +38,7 @@ internal sealed record InferenceStep(InferenceKind Kind, int Layer, int Lanes, i
 /// The choice of kernel per layer for the single-image Forward, made once from the shapes: vectorise a convolution over
 /// its output channels when there are 8 or 16 (or twice that) of them, over its output columns when a 2x2 max pool
 /// follows and the rows are at least 16 wide, and fuse the activation and a non-overlapping max pool into it when the
-/// activation commutes with max (none or ReLU). Everything else runs the ordinary kernels.
+/// activation commutes with max (none or ReLU). Everything else runs the ordinary kernels; dropout, off at inference, is no step at all.
 /// </summary>
 internal static class InferencePlan
 {
@@ -60,6 +60,12 @@ internal static class InferencePlan
         for (int i = 0; i < layers.Count; i++)
         {
             LayerShape layer = layers[i];
+            if (layer.Kind == LayerType.Dropout)
+            {
+                // Off at inference: the next step reads the previous one's output as it is.
+                continue;
+            }
+
             LayerShape? next = i + 1 < layers.Count ? layers[i + 1] : null;
             InferenceStep step = layer.Kind == LayerType.Conv ? Conv(layer, next, i) : new InferenceStep(InferenceKind.Layer, i, 0, 0, 0, 0);
             steps.Add(step);

@@ -59,6 +59,12 @@ internal sealed record LayerShape
 
     public int PaddedOffset { get; init; } = -1;
 
+    /// <summary>A dropout layer's drop probability in training; 0 for other kinds.</summary>
+    public float Rate { get; private init; }
+
+    /// <summary>Whether the output is flat (units) rather than (C,H,W): a dense layer, or a dropout after one.</summary>
+    public bool IsFlat { get; private init; }
+
     public int InputLength => InC * InH * InW;
 
     public int OutputLength => OutC * OutH * OutW;
@@ -144,5 +150,20 @@ internal sealed record LayerShape
             OutW = 1,
             WeightLength = c * h * w * spec.Units,
             BiasLength = spec.Units,
+            IsFlat = true,
+        };
+
+    /// <summary>A dropout of <paramref name="rate"/> over (c, h, w): the shape kept, no parameters; flat after a flat layer.</summary>
+    public static LayerShape Dropout(string name, string className, float rate, int c, int h, int w, bool flat) =>
+        new(name, className, LayerType.Dropout, Activation.None)
+        {
+            InC = c,
+            InH = h,
+            InW = w,
+            OutC = c,
+            OutH = h,
+            OutW = w,
+            Rate = rate,
+            IsFlat = flat,
         };
 }

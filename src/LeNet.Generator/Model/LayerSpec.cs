@@ -18,12 +18,18 @@ internal sealed record InputSpec(int Height, int Width, int Channels) : LayerSpe
     public override string AttributeName => "Input";
 }
 
-/// <summary><c>[Conv(filters, kernel, stride = 1, padding = 0, Activation = ...)]</c>.</summary>
+/// <summary>
+/// <c>[Conv(filters, kernel, stride = 1, padding = 0, Activation = ...)]</c>, or with <c>padding: Padding.Same</c>, whose
+/// rule <see cref="PaddingMode"/> holds (then <see cref="Padding"/> is 0 as read; the checker resolves the number).
+/// </summary>
 internal sealed record ConvSpec(int Filters, int Kernel, int Stride, int Padding, Activation Activation) : LayerSpec
 {
     public const int DefaultStride = 1;
 
     public const int DefaultPadding = 0;
+
+    /// <summary>The padding rule when written as <c>padding: Padding.X</c>; null when padding is a number.</summary>
+    public LeNet.Padding? PaddingMode { get; init; }
 
     public override string AttributeName => "Conv";
 }
@@ -41,4 +47,10 @@ internal sealed record PoolSpec(LayerType Kind, int Size, int Stride) : LayerSpe
 internal sealed record DenseSpec(int Units, Activation Activation) : LayerSpec
 {
     public override string AttributeName => "Dense";
+}
+
+/// <summary><c>[Dropout(rate)]</c>; the rate as written, NaN when it could not be read.</summary>
+internal sealed record DropoutSpec(double Rate) : LayerSpec
+{
+    public override string AttributeName => "Dropout";
 }

@@ -17,6 +17,23 @@ internal sealed record ShapeChain(
 
     public int InputLength => InC * InH * InW;
 
+    /// <summary>Whether any layer is a dropout: then the kernels take a <c>DropoutKey</c> and the type implements <c>IDropoutNetwork</c>.</summary>
+    public bool HasDropout
+    {
+        get
+        {
+            foreach (LayerShape layer in Layers)
+            {
+                if (layer.Kind == LayerType.Dropout)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Whether the batched kernels cover every layer, so the network gets ForwardBatch's and the trainer's batched path.</summary>
     public bool HasBatchKernels { get; init; }
 

@@ -22,15 +22,20 @@ internal static class NetworkParser
     {
         ["LeNet.InputAttribute"] = static a => new InputSpec(a.Get("height", 0), a.Get("width", 0), a.Get("channels", InputSpec.DefaultChannels)),
         ["LeNet.ConvAttribute"] = static a => new ConvSpec(
-            a.Get("filters", 0), a.Get("kernel", 0), a.Get("stride", ConvSpec.DefaultStride), a.Get("padding", ConvSpec.DefaultPadding), a.Activation),
+            a.Get("filters", 0), a.Get("kernel", 0), a.Get("stride", ConvSpec.DefaultStride), a.Get("padding", ConvSpec.DefaultPadding), a.Activation)
+        {
+            PaddingMode = a.PaddingMode,
+        },
         ["LeNet.MaxPoolAttribute"] = static a => new PoolSpec(LayerType.MaxPool, a.Get("size", 0), a.Get("stride", PoolSpec.DefaultStride(a.Get("size", 0)))),
         ["LeNet.AvgPoolAttribute"] = static a => new PoolSpec(LayerType.AvgPool, a.Get("size", 0), a.Get("stride", PoolSpec.DefaultStride(a.Get("size", 0)))),
         ["LeNet.DenseAttribute"] = static a => new DenseSpec(a.Get("units", 0), a.Activation),
+        ["LeNet.DropoutAttribute"] = static a => new DropoutSpec(a.GetDouble("rate", double.NaN)),
     };
 
     private static readonly HashSet<string> LayerAttributeShortNames = new()
     {
         "Input", "InputAttribute", "Conv", "ConvAttribute", "MaxPool", "MaxPoolAttribute", "AvgPool", "AvgPoolAttribute", "Dense", "DenseAttribute",
+        "Dropout", "DropoutAttribute",
     };
 
     /// <summary>The attributes a spec was read from, kept by the analyzer to turn problems into locations.</summary>
@@ -179,17 +184,36 @@ internal static class NetworkParser
         return constructor is not null && position < constructor.Parameters.Length ? constructor.Parameters[position].Name : null;
     }
 
-    /// <summary>An attribute's integer arguments by parameter name, and its Activation property.</summary>
+    /// <summary>An attribute's integer and floating-point arguments by parameter name, and its Activation property.</summary>
     private sealed class Arguments
     {
+        private const string PaddingTypeName = "LeNet.Padding";
+
         private readonly Dictionary<string, int> _values = new();
+
+        private readonly Dictionary<string, double> _reals = new();
 
         public Arguments(AttributeData attribute)
         {
             IMethodSymbol constructor = attribute.AttributeConstructor!;
             for (int i = 0; i < attribute.ConstructorArguments.Length && i < constructor.Parameters.Length; i++)
             {
-                if (attribute.ConstructorArguments[i].Value is int value)
+                if (attribute.ConstructorArguments[i].Value is double real)
+                {
+                    _reals[constructor.Parameters[i].Name] = real;
+                }
+
+                if (attribute.ConstructorArguments[i].Value is not int value)
+                {
+                    continue;
+                }
+
+                if (constructor.Parameters[i].Type.ToDisplayString() == PaddingTypeName)
+                {
+                    // padding: Padding.Same is a rule, not a number of zeros; the checker turns it into one.
+                    PaddingMode = (LeNet.Padding)value;
+                }
+                else
                 {
                     _values[constructor.Parameters[i].Name] = value;
                 }
@@ -206,7 +230,11 @@ internal static class NetworkParser
 
         public Activation Activation { get; }
 
+        public LeNet.Padding? PaddingMode { get; }
+
         public int Get(string name, int fallback) => _values.TryGetValue(name, out int value) ? value : fallback;
+
+        public double GetDouble(string name, double fallback) => _reals.TryGetValue(name, out double value) ? value : fallback;
     }
 
     /// <summary>

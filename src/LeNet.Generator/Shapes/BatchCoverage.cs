@@ -35,6 +35,9 @@ internal static class BatchCoverage
             bool covered = layer.Kind switch
             {
                 LayerType.Conv or LayerType.MaxPool or LayerType.AvgPool or LayerType.Dense => true,
+
+                // Dropout masks are drawn per example from its DropoutKey, which the batched Backward does not take.
+                LayerType.Dropout => false,
                 _ => false,
             };
             if (!covered)

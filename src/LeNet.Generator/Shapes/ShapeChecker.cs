@@ -241,7 +241,7 @@ internal static class ShapeChecker
                 problems.Add(new Problem(Descriptors.SoftmaxNotLast.Id, ProblemSite.Layer, i, "Activation", Args(name)));
             }
 
-            if (layer is not DenseSpec && flat)
+            if (layer is not DenseSpec and not DropoutSpec && flat)
             {
                 problems.Add(new Problem(Descriptors.SpatialAfterDense.Id, ProblemSite.Layer, i, null, Args(name, layer.AttributeName)));
                 shapeKnown = false;
@@ -251,6 +251,7 @@ internal static class ShapeChecker
             {
                 ConvSpec conv => CheckConv(conv, i, name, className, problems, ref shapeKnown, c, h, w),
                 PoolSpec pool => CheckPool(pool, i, name, className, problems, ref shapeKnown, c, h, w),
+                DropoutSpec dropout => CheckDropout(dropout, i, name, className, problems, ref shapeKnown, c, h, w, flat, afterInput: i == 1, isLast),
                 _ => CheckDense((DenseSpec)layer, i, name, className, problems, ref shapeKnown, c, h, w),
             };
 
@@ -287,7 +288,7 @@ internal static class ShapeChecker
             inputOffset = shape.OutputOffset;
             shapes.Add(shape);
             (c, h, w) = (shape.OutC, shape.OutH, shape.OutW);
-            flat = layer is DenseSpec;
+            flat = shape.IsFlat;
         }
 
         if (!shapeKnown || shapes.Count == 0)
@@ -310,10 +311,12 @@ internal static class ShapeChecker
 
     private static LayerShape? CheckConv(ConvSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
     {
-        int filters = layer.Filters, kernel = layer.Kernel, stride = layer.Stride, padding = layer.Padding;
+        int filters = layer.Filters, kernel = layer.Kernel, stride = layer.Stride;
         bool ok = Positive(problems, index, name, "filters", filters);
         ok &= Positive(problems, index, name, "kernel", kernel);
         ok &= Positive(problems, index, name, "stride", stride);
+        ok &= ResolvePadding(layer, index, name, problems, out int padding);
+        layer = layer with { Padding = padding };
         if (padding < 0)
         {
             problems.Add(new Problem(Descriptors.NegativePadding.Id, ProblemSite.Layer, index, "padding", Args(name, Number(padding))));
@@ -351,6 +354,47 @@ internal static class ShapeChecker
         return LayerShape.Conv(name, className, layer, c, h, w);
     }
 
+    /// <summary>
+    /// The number of zeros on each side: as written, or from <c>Padding.Same</c>, (kernel − 1) / 2, which keeps the size
+    /// for stride 1 and an odd kernel only (LENET026, LENET027); an undefined <c>Padding</c> value is LENET028.
+    /// </summary>
+    private static bool ResolvePadding(ConvSpec layer, int index, string name, List<Problem> problems, out int padding)
+    {
+        padding = layer.Padding;
+        if (layer.PaddingMode is not { } mode)
+        {
+            return true;
+        }
+
+        padding = 0;
+        if (mode == LeNet.Padding.Valid)
+        {
+            return true;
+        }
+
+        if (mode != LeNet.Padding.Same)
+        {
+            problems.Add(new Problem(Descriptors.UnknownPadding.Id, ProblemSite.Layer, index, "padding", Args(name, Number((int)mode))));
+            return false;
+        }
+
+        bool ok = true;
+        if (layer.Stride > 1)
+        {
+            problems.Add(new Problem(Descriptors.SamePaddingStride.Id, ProblemSite.Layer, index, "stride", Args(name, Number(layer.Stride))));
+            ok = false;
+        }
+
+        if (layer.Kernel > 0 && layer.Kernel % 2 == 0)
+        {
+            problems.Add(new Problem(Descriptors.SamePaddingEvenKernel.Id, ProblemSite.Layer, index, "kernel", Args(name, Number(layer.Kernel))));
+            ok = false;
+        }
+
+        padding = layer.Kernel > 0 ? (layer.Kernel - 1) / 2 : 0;
+        return ok;
+    }
+
     private static LayerShape? CheckPool(PoolSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
     {
         int size = layer.Size, stride = layer.Stride;
@@ -374,6 +418,38 @@ internal static class ShapeChecker
         }
 
         return LayerShape.Pool(name, className, layer, c, h, w);
+    }
+
+    /// <summary>A rate in [0, 1) (LENET029), and a place between two layers (LENET030): not on the input, not the output.</summary>
+    private static LayerShape? CheckDropout(DropoutSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown,
+        int c, int h, int w, bool flat, bool afterInput, bool isLast)
+    {
+        double rate = layer.Rate;
+        bool ok = true;
+
+        // The rate is stored as a float: 0.99999999 would round to 1 and drop everything.
+        if (double.IsNaN(rate) || rate < 0 || (float)rate >= 1f)
+        {
+            problems.Add(new Problem(Descriptors.DropoutRate.Id, ProblemSite.Layer, index, "rate", Args(name, rate.ToString("R", CultureInfo.InvariantCulture))));
+            ok = false;
+        }
+
+        if (afterInput || isLast)
+        {
+            string where = afterInput
+                ? "directly after [Input], where it would drop input pixels"
+                : "the last layer, where it would drop outputs the loss reads";
+            problems.Add(new Problem(Descriptors.DropoutPlacement.Id, ProblemSite.Layer, index, null, Args(name, where)));
+            ok = false;
+        }
+
+        if (!ok || !shapeKnown)
+        {
+            shapeKnown = false;
+            return null;
+        }
+
+        return LayerShape.Dropout(name, className, (float)rate, c, h, w, flat);
     }
 
     private static LayerShape? CheckDense(DenseSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
@@ -431,11 +507,12 @@ internal static class ShapeChecker
         return false;
     }
 
-    /// <summary>CONVn, POOLn and FCn count weighted layers; a pool shares its conv's number; a softmax output is "Softmax".</summary>
+    /// <summary>CONVn, POOLn and FCn count weighted layers; a pool or dropout shares its layer's number (POOL1, DROP3); a softmax output is "Softmax".</summary>
     private static string LayerName(LayerSpec layer, int weighted, bool isLast) => layer switch
     {
         ConvSpec => "CONV" + Number(weighted),
         PoolSpec => "POOL" + Number(weighted),
+        DropoutSpec => "DROP" + Number(weighted),
         DenseSpec { Activation: Activation.Softmax } when isLast => "Softmax",
         _ => "FC" + Number(weighted),
     };
@@ -444,6 +521,7 @@ internal static class ShapeChecker
     {
         ConvSpec => "Conv" + Number(weighted),
         PoolSpec => "Pool" + Number(weighted),
+        DropoutSpec => "Drop" + Number(weighted),
         _ => "Fc" + Number(weighted),
     };
 

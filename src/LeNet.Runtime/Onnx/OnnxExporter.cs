@@ -82,6 +82,10 @@ public static class OnnxExporter
                     model.AddInitializer(name + ".bias", [layer.BiasLength], parameters.Slice(layer.BiasOffset, layer.BiasLength));
                     model.AddNode("Gemm", nodeName, [current, name + ".weight", name + ".bias"], [name], OnnxAttribute.Of("transB", 1L));
                     break;
+                case LayerType.Dropout:
+                    // Dropout is off at inference, which is all an exported graph does (PyTorch's eval-mode export drops it too).
+                    model.AddNode("Identity", nodeName, [current], [name]);
+                    break;
                 default:
                     throw new NotSupportedException($"{layer.Name}: layer kind {layer.Kind} has no ONNX export.");
             }

@@ -24,6 +24,7 @@ public sealed partial class Trainer<TNet>
     private readonly int[] _workerCorrect;
     private readonly float[] _batchGradient;
     private readonly IBatchBackward? _batched;
+    private readonly IDropoutNetwork? _dropout;
     private readonly float[][] _shardInputs, _shardOutputs;
     private readonly int[][] _shardLabels;
     private readonly ImageAugmenter[]? _augmenters;
@@ -73,8 +74,10 @@ public sealed partial class Trainer<TNet>
             _workspaces[i] = new float[TNet.TrainingWorkspaceLength];
         }
 
-        // A network with a batched kernel gets each worker's share gathered into contiguous buffers instead.
-        _batched = network as IBatchBackward;
+        // A network with a batched kernel gets each worker's share gathered into contiguous buffers instead; one with
+        // dropout trains per example, each with its own masks.
+        _dropout = network as IDropoutNetwork;
+        _batched = _dropout is null ? network as IBatchBackward : null;
         int share = (Options.BatchSize + workers - 1) / workers;
         _shardInputs = new float[_batched is null ? 0 : workers][];
         _shardOutputs = new float[_shardInputs.Length][];
@@ -600,7 +603,10 @@ public sealed partial class Trainer<TNet>
                 input = _augmented[worker];
             }
 
-            loss += Network.Backward(input, label, gradients, workspace);
+            // The masks of example `index` in this epoch come from (seed, epoch, index) alone, whatever the thread count.
+            loss += _dropout is null
+                ? Network.Backward(input, label, gradients, workspace)
+                : _dropout.Backward(input, label, gradients, workspace, new DropoutKey(Options.Seed, _epoch, index));
             if (s_classOf(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
             {
                 correct++;

@@ -15,6 +15,12 @@ internal sealed record RefPool(bool Max, int Size, int Stride) : RefLayer;
 /// <summary>PyTorch <c>nn.Linear(in, Units)</c> then the activation; reads (C,H,W) flattened.</summary>
 internal sealed record RefDense(int Units, Activation Activation = Activation.None) : RefLayer;
 
+/// <summary>
+/// PyTorch <c>nn.Dropout(Rate)</c>: identity at inference; with <paramref name="Scale"/> (each activation's 0 or
+/// 1 / (1 − rate), as one training mask drew it) the training forward pass under that mask.
+/// </summary>
+internal sealed record RefDropout(double Rate, float[]? Scale = null) : RefLayer;
+
 /// <summary>Shapes and parameter offsets of one reference layer, worked out from the layer list alone.</summary>
 internal sealed record RefShape(
     RefLayer Layer,
@@ -62,11 +68,12 @@ internal sealed class ReferenceNetwork
                 RefConv v => (v.Filters, OutSize(h, v.Kernel, v.Stride, v.Padding), OutSize(w, v.Kernel, v.Stride, v.Padding), v.Filters * c * v.Kernel * v.Kernel, v.Filters, "Conv"),
                 RefPool p => (c, OutSize(h, p.Size, p.Stride, 0), OutSize(w, p.Size, p.Stride, 0), 0, 0, "Pool"),
                 RefDense d => (d.Units, 1, 1, d.Units * c * h * w, d.Units, "Fc"),
+                RefDropout => (c, h, w, 0, 0, "Drop"),
                 _ => throw new ArgumentException("Unknown layer " + layer),
             };
 
             // The documented naming: weighted layers are numbered; a pool takes its conv's number, a second pool gets 'b'.
-            weighted += kind == "Pool" ? 0 : 1;
+            weighted += kind is "Pool" or "Drop" ? 0 : 1;
             string name = kind + weighted;
             for (char suffix = 'b'; !names.Add(name); suffix++)
             {
@@ -128,6 +135,7 @@ internal sealed class ReferenceNetwork
                 RefConv conv => Activate(Conv(x, s, conv, w, b), conv.Activation),
                 RefPool pool => Pool(x, s, pool),
                 RefDense dense => Activate(Dense(x, s, w, b), dense.Activation),
+                RefDropout dropout => Dropout(x, dropout),
                 _ => throw new InvalidOperationException(),
             };
             outputs[l] = x;
@@ -207,6 +215,21 @@ internal sealed class ReferenceNetwork
 
                     y[(c * s.OutH + oy) * s.OutW + ox] = pool.Max ? acc : acc / (pool.Size * pool.Size);
                 }
+            }
+        }
+
+        return y;
+    }
+
+    // DROPOUT: y = x at inference, y_i = x_i * scale_i under a training mask.
+    private static double[] Dropout(double[] x, RefDropout dropout)
+    {
+        var y = (double[])x.Clone();
+        if (dropout.Scale is { } scale)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] *= scale[i];
             }
         }
 

@@ -115,7 +115,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => new GradBinary().Backward(new float[36], 2, new float[GradBinary.ParameterCount], new float[GradBinary.TrainingWorkspaceLength]));
     }
 
-    private void CheckLabelLoss<TNet>(ReferenceNetwork reference, int label, int seed, bool everyWeight = false)
+    internal void CheckLabelLoss<TNet>(ReferenceNetwork reference, int label, int seed, bool everyWeight = false)
         where TNet : class, INetwork<TNet>
     {
         var (network, input) = RandomNetwork<TNet>(seed);
@@ -161,7 +161,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         CompareWithFiniteDifferences<TNet>(gradients, ReferenceNetwork.ToDouble(network.Parameters), Loss, seed);
     }
 
-    private void CompareWithFiniteDifferences<TNet>(float[] gradients, double[] parameters, Func<double[], double> loss, int seed, bool everyWeight = false)
+    internal void CompareWithFiniteDifferences<TNet>(float[] gradients, double[] parameters, Func<double[], double> loss, int seed, bool everyWeight = false)
         where TNet : class, INetwork<TNet>
     {
         var random = new Random(seed + 200);
