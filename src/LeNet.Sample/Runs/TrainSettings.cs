@@ -9,6 +9,9 @@ internal sealed record TrainSettings
 
     public int Epochs { get; init; } = 10;
 
+    /// <summary>The network to train: <c>lenet5</c> (the lecture's, ReLU and max pooling) or <c>lecun1998</c> (tanh and average pooling).</summary>
+    public string Network { get; init; } = "lenet5";
+
     public int BatchSize { get; init; } = 64;
 
     public string Optimizer { get; init; } = "adam";
@@ -23,6 +26,9 @@ internal sealed record TrainSettings
 
     /// <summary>L2 weight decay: 5e-4 measured about 0.1 points of test accuracy better than none (seeds 1 and 2).</summary>
     public float WeightDecay { get; init; } = 0.0005f;
+
+    /// <summary>Distortions of the training images: <c>none</c>, <c>default</c> (shift, rotation, scale) or <c>elastic</c> (those plus Simard's elastic distortion).</summary>
+    public string Augmentation { get; init; } = "none";
 
     public int Seed { get; init; } = 1;
 
