@@ -30,13 +30,8 @@ internal static class TrainingRun
             Seed = settings.Seed,
             Threads = settings.Threads,
             WeightDecay = settings.WeightDecay,
-            Schedule = settings.Schedule switch
-            {
-                "constant" => null,
-                "step" => Schedules.StepDecay(Math.Max(1, settings.Epochs / 3), 0.3f),
-                _ => Schedules.Cosine(settings.Epochs),
-            },
-            Augmentation = AugmentationFor(settings.Augmentation),
+            Schedule = DefaultTraining.ScheduleFor(settings.Schedule, settings.Epochs),
+            Augmentation = DefaultTraining.AugmentationFor(settings.Augmentation),
         })
         {
             PlannedEpochs = settings.Epochs,
@@ -181,23 +176,6 @@ internal static class TrainingRun
             Console.CancelKeyPress -= onCancel;
         }
     }
-
-    /// <summary>The augmentation an <c>--augment</c> value names; null for none.</summary>
-    internal static ImageAugmentation? AugmentationFor(string name)
-    {
-        return name switch
-        {
-            "none" => null,
-            "elastic" => new ImageAugmentation { ElasticAlpha = ElasticAlpha, ElasticSigma = ElasticSigma },
-            _ => new ImageAugmentation(),
-        };
-    }
-
-    /// <summary>Strength α of <c>--augment elastic</c> in pixels (Simard et al. used 34 on 28x28 digits).</summary>
-    internal const float ElasticAlpha = 34f;
-
-    /// <summary>Smoothing σ of <c>--augment elastic</c> in pixels, Simard's 4.</summary>
-    internal const float ElasticSigma = 4f;
 
     /// <summary>The data folder, fetching it first when asked to (or when the person at the terminal agrees); null after explaining why not.</summary>
     private static string? LocateData(TrainSettings settings)
