@@ -14,6 +14,7 @@ namespace LeNet.Sample.Runs;
 /// </remarks>
 internal static class DefaultTraining
 {
+    /// <summary>20 epochs: 99.45% (seed 1) and 99.47% (seed 2) MNIST test accuracy; see the README's results.</summary>
     public const int Epochs = 20;
 
     public const int BatchSize = 64;
@@ -25,7 +26,7 @@ internal static class DefaultTraining
 
     public const string Schedule = "cosine";
 
-    /// <summary>No L2 decay: with augmentation, 0.0005 measured no better (seeds 1 and 2).</summary>
+    /// <summary>No L2 decay: with augmentation, 0.0005 was no better by epoch 14 of 18 (measured in an earlier session).</summary>
     public const float WeightDecay = 0f;
 
     public const string Augmentation = "default";
