@@ -13,13 +13,17 @@ namespace LeNet;
 /// binary format described in <c>docs/checkpoint-format.md</c>.
 /// </summary>
 /// <remarks>
-/// <para>Layout (format version 1), all integers and floats little-endian:</para>
+/// <para>Layout (format version 2), all integers and floats little-endian:</para>
 /// <code>
 /// magic "LENETCKP" (8 bytes) | version int32 | fingerprint uint64 | parameter count int32
 /// | optimizer name: byte length int32, UTF-8 bytes | step int64 | buffer count int32
 /// | per buffer: length int32, float32 values | parameters float32 values
+/// | training settings: present int32 (0 or 1), then when 1: seed int32 | batch size int32 | threads int32
+///   | planned epochs int32 | learning rate float32 | weight decay float32 | schedule: byte length int32, UTF-8
+///   | augmentation: byte length int32, UTF-8
 /// | XxHash64 (seed 0) of all bytes before it, uint64
 /// </code>
+/// <para>Version 1 files (the same without the training settings) still load, with <see cref="CheckpointData.Settings"/> null.</para>
 /// <para>
 /// <see cref="Save"/> writes a temporary file in the target folder and renames it over the target, so the path holds
 /// either the old checkpoint or the complete new one, never a half-written file, even when the process is killed; it
@@ -34,8 +38,17 @@ public static class Checkpoint
     /// <summary>The 8 ASCII bytes every checkpoint starts with.</summary>
     public const string Magic = "LENETCKP";
 
-    /// <summary>The format version this build writes and the only one it reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this build writes; it reads this one and <see cref="OldestReadableVersion"/> on.</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest format version this build reads: version 1, which has no training settings.</summary>
+    public const int OldestReadableVersion = 1;
+
+    /// <summary>Bytes of the training-settings block without its two descriptions: the present flag, four int32, two float32, two lengths.</summary>
+    private const int SettingsFixedLength = 4 + 16 + 8 + 8;
+
+    /// <summary>The longest training-settings block.</summary>
+    private const int MaxSettingsLength = SettingsFixedLength + (2 * Training.TrainingSettings.MaxDescriptionBytes);
 
     /// <summary>Longest optimizer name, in UTF-8 bytes.</summary>
     public const int MaxOptimizerNameBytes = 256;
@@ -144,7 +157,7 @@ public static class Checkpoint
     public static long MaxFileLength(int parameterCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
-        return LengthFor(MaxOptimizerNameBytes, MaxOptimizerBuffers, parameterCount);
+        return LengthFor(MaxOptimizerNameBytes, MaxOptimizerBuffers, parameterCount) + MaxSettingsLength;
     }
 
     /// <summary>File length for a name of <paramref name="nameLength"/> bytes and <paramref name="buffers"/> full-length buffers.</summary>
@@ -215,7 +228,8 @@ public static class Checkpoint
         CheckNameLength(source, nameLength);
         int bufferCount = BinaryPrimitives.ReadInt32LittleEndian(prefix[(40 + nameLength)..]);
         CheckBufferCount(source, bufferCount, 40 + nameLength);
-        return LengthFor(nameLength, bufferCount, parameterCount);
+        int version = BinaryPrimitives.ReadInt32LittleEndian(prefix[8..]);
+        return LengthFor(nameLength, bufferCount, parameterCount) + (version >= 2 ? MaxSettingsLength : 0);
     }
 
     /// <summary>The complete file contents for <paramref name="data"/>, checksum included.</summary>
@@ -261,7 +275,21 @@ public static class Checkpoint
 
             length += sizeof(int) + ((long)buffer.Length * sizeof(float));
         }
-        length += (long)parameters.Length * sizeof(float) + ChecksumLength;
+        byte[] scheduleBytes = [], augmentationBytes = [];
+        if (data.Settings is { } settings)
+        {
+            string? settingsProblem = validate ? settings.Problem() : null;
+            if (settingsProblem is not null)
+            {
+                throw new ArgumentException($"Cannot save this checkpoint: {settingsProblem}.", nameof(data));
+            }
+
+            scheduleBytes = Description(settings.Schedule, "schedule");
+            augmentationBytes = Description(settings.Augmentation, "augmentation");
+        }
+
+        length += (long)parameters.Length * sizeof(float) + ChecksumLength + sizeof(int)
+            + (data.Settings is null ? 0 : SettingsFixedLength - sizeof(int) + scheduleBytes.Length + augmentationBytes.Length);
         if (length > Array.MaxLength)
         {
             throw new ArgumentException($"The checkpoint would be {length} bytes, more than one array can hold.", nameof(data));
@@ -284,7 +312,34 @@ public static class Checkpoint
             writer.Floats(buffer);
         }
         writer.Floats(parameters);
+        writer.Int32(data.Settings is null ? 0 : 1);
+        if (data.Settings is { } saved)
+        {
+            writer.Int32(saved.Seed);
+            writer.Int32(saved.BatchSize);
+            writer.Int32(saved.Threads);
+            writer.Int32(saved.Epochs);
+            writer.Single(saved.LearningRate);
+            writer.Single(saved.WeightDecay);
+            writer.Int32(scheduleBytes.Length);
+            writer.Bytes(scheduleBytes);
+            writer.Int32(augmentationBytes.Length);
+            writer.Bytes(augmentationBytes);
+        }
+
         writer.UInt64(XxHash64.HashToUInt64(bytes.AsSpan(0, writer.Position)));
+        return bytes;
+    }
+
+    /// <summary>A settings description as UTF-8, refused when it is null or too long.</summary>
+    private static byte[] Description(string? text, string what)
+    {
+        byte[] bytes = StrictUtf8.GetBytes(text ?? throw new ArgumentException($"CheckpointData.Settings has a null {what} description.", "data"));
+        if (bytes.Length > Training.TrainingSettings.MaxDescriptionBytes)
+        {
+            throw new ArgumentException($"Expected a {what} description of at most {Training.TrainingSettings.MaxDescriptionBytes} UTF-8 bytes, got {bytes.Length}.", "data");
+        }
+
         return bytes;
     }
 
@@ -317,6 +372,13 @@ public static class Checkpoint
         }
         int parametersStart = reader.Position;
         reader.Bytes(parameterCount * sizeof(float), $"the {parameterCount} parameters");
+        RawSettings? rawSettings = null;
+        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
+        if (version >= 2)
+        {
+            rawSettings = ReadSettings(ref reader, source);
+        }
+
         int checksumStart = reader.Position;
         ulong storedChecksum = reader.UInt64("the checksum");
         if (reader.Position != bytes.Length)
@@ -340,14 +402,26 @@ public static class Checkpoint
             throw ParameterCountMismatch(source, expectedParameterCount, parameterCount);
         }
 
-        string name;
-        try
+        string name = Utf8(nameBytes, source, "the optimizer name");
+        Training.TrainingSettings? settings = null;
+        if (rawSettings is { } raw)
         {
-            name = StrictUtf8.GetString(nameBytes);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw Bad(source, "the optimizer name is not valid UTF-8", e);
+            settings = new Training.TrainingSettings
+            {
+                Seed = raw.Seed,
+                BatchSize = raw.BatchSize,
+                Threads = raw.Threads,
+                Epochs = raw.Epochs,
+                LearningRate = raw.LearningRate,
+                WeightDecay = raw.WeightDecay,
+                Schedule = Utf8(bytes.Slice(raw.ScheduleStart, raw.ScheduleLength), source, "the schedule description"),
+                Augmentation = Utf8(bytes.Slice(raw.AugmentationStart, raw.AugmentationLength), source, "the augmentation description"),
+            };
+            string? settingsProblem = settings.Problem();
+            if (settingsProblem is not null)
+            {
+                throw Bad(source, settingsProblem);
+            }
         }
 
         // Everything is valid: now decode.
@@ -373,7 +447,64 @@ public static class Checkpoint
             Step = step,
             Epoch = epoch,
             OptimizerState = state,
+            Settings = settings,
         };
+    }
+
+    /// <summary>Where the training-settings block's fields are; checked later, once the checksum has matched.</summary>
+    private readonly record struct RawSettings(int Seed, int BatchSize, int Threads, int Epochs, float LearningRate, float WeightDecay, int ScheduleStart, int ScheduleLength, int AugmentationStart, int AugmentationLength);
+
+    private static RawSettings? ReadSettings(ref Reader reader, string source)
+    {
+        int offset = reader.Position;
+        int present = reader.Int32("the training-settings flag");
+        if (present == 0)
+        {
+            return null;
+        }
+
+        if (present != 1)
+        {
+            throw Bad(source, $"expected the training-settings flag to be 0 or 1, found {present} at offset {offset}");
+        }
+
+        int seed = reader.Int32("the seed");
+        int batchSize = reader.Int32("the batch size");
+        int threads = reader.Int32("the thread count");
+        int epochs = reader.Int32("the planned epochs");
+        float learningRate = BinaryPrimitives.ReadSingleLittleEndian(reader.Bytes(sizeof(float), "the learning rate"));
+        float weightDecay = BinaryPrimitives.ReadSingleLittleEndian(reader.Bytes(sizeof(float), "the weight decay"));
+        int scheduleLength = DescriptionLength(ref reader, source, "the schedule description length");
+        int scheduleStart = reader.Position;
+        reader.Bytes(scheduleLength, "the schedule description");
+        int augmentationLength = DescriptionLength(ref reader, source, "the augmentation description length");
+        int augmentationStart = reader.Position;
+        reader.Bytes(augmentationLength, "the augmentation description");
+        return new RawSettings(seed, batchSize, threads, epochs, learningRate, weightDecay, scheduleStart, scheduleLength, augmentationStart, augmentationLength);
+    }
+
+    private static int DescriptionLength(ref Reader reader, string source, string what)
+    {
+        int offset = reader.Position;
+        int length = reader.Int32(what);
+        if (length < 0 || length > Training.TrainingSettings.MaxDescriptionBytes)
+        {
+            throw Bad(source, $"expected {what} to be 0 to {Training.TrainingSettings.MaxDescriptionBytes} bytes, found {length} at offset {offset}");
+        }
+
+        return length;
+    }
+
+    private static string Utf8(ReadOnlySpan<byte> bytes, string source, string what)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw Bad(source, $"{what} is not valid UTF-8", e);
+        }
     }
 
     /// <summary>What is wrong with values no training run writes (non-finite floats, counters out of range), or null.</summary>
@@ -442,9 +573,9 @@ public static class Checkpoint
 
         var reader = new Reader(bytes, source) { Position = magic.Length };
         int version = reader.Int32("the format version");
-        if (version != FormatVersion)
+        if (version < OldestReadableVersion || version > FormatVersion)
         {
-            throw Bad(source, $"format version {version} is not supported: this build reads version {FormatVersion}"
+            throw Bad(source, $"format version {version} is not supported: this build reads versions {OldestReadableVersion} to {FormatVersion}"
                 + (version > FormatVersion ? " (the file was written by a newer LeNet)" : ""));
         }
     }
@@ -569,6 +700,12 @@ public static class Checkpoint
         {
             BinaryPrimitives.WriteInt64LittleEndian(_bytes[Position..], value);
             Position += sizeof(long);
+        }
+
+        public void Single(float value)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(_bytes[Position..], value);
+            Position += sizeof(float);
         }
 
         public void UInt64(ulong value)

@@ -36,4 +36,10 @@ public sealed class CheckpointData
     /// Each holds at most one finite float per parameter.
     /// </summary>
     public float[][] OptimizerState { get; init; } = [];
+
+    /// <summary>
+    /// The training settings of the run that wrote the checkpoint (format version 2 on), which a resume compares with
+    /// its own; null when the file records none (every version 1 file, or a checkpoint saved without them).
+    /// </summary>
+    public Training.TrainingSettings? Settings { get; init; }
 }

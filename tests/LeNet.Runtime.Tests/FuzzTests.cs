@@ -138,7 +138,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         byte[] valid = File.ReadAllBytes(original);
         byte[] weightsSeed = Weights.Serialize(SmallNet.Fingerprint, network.Parameters);
 
-        var target = new Trainer<SmallNet>(new SmallNet(), new Adam(), new TrainingOptions { Threads = 1 });
+        var target = new Trainer<SmallNet>(new SmallNet(), new Adam(), new TrainingOptions { Threads = 1, BatchSize = 16 });
         target.Network.Parameters.Fill(0.25f);
         string path = _dir.File("fuzz.ckpt");
 
@@ -157,7 +157,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         Fuzz("checkpoint", 3, [valid, valid, valid, weightsSeed], path, _ => null, Load, bytes =>
         {
             Assert.Equal(valid, bytes);
-            target = new Trainer<SmallNet>(new SmallNet(), new Adam(), new TrainingOptions { Threads = 1 });
+            target = new Trainer<SmallNet>(new SmallNet(), new Adam(), new TrainingOptions { Threads = 1, BatchSize = 16 });
             target.Network.Parameters.Fill(0.25f);
         }, $"Checkpoint '{path}':");
 

@@ -87,8 +87,14 @@ public sealed class WeightsTests : IDisposable
 
         Assert.Equal("LENETCKP", Encoding.ASCII.GetString(c, 0, 8));
         Assert.Equal("LENETWTS", Encoding.ASCII.GetString(w, 0, 8));
-        Assert.Equal(c.AsSpan(8, 16).ToArray(), w.AsSpan(8, 16).ToArray());
-        Assert.Equal(c.AsSpan(c.Length - 8 - (4 * SmallNet.ParameterCount), 4 * SmallNet.ParameterCount).ToArray(), w.AsSpan(24, 4 * SmallNet.ParameterCount).ToArray());
+        // The same layout of version, fingerprint and count; each format keeps its own version number.
+        Assert.Equal(Checkpoint.FormatVersion, BitConverter.ToInt32(c, 8));
+        Assert.Equal(Weights.FormatVersion, BitConverter.ToInt32(w, 8));
+        Assert.Equal(c.AsSpan(12, 12).ToArray(), w.AsSpan(12, 12).ToArray());
+        // Plain gradient descent keeps no state buffers: the checkpoint's parameters start at 44 + its name's length.
+        int parameters = 44 + Encoding.UTF8.GetByteCount(trainer.Optimizer.Name);
+        Assert.Empty(trainer.Optimizer.State.ToArray());
+        Assert.Equal(c.AsSpan(parameters, 4 * SmallNet.ParameterCount).ToArray(), w.AsSpan(24, 4 * SmallNet.ParameterCount).ToArray());
     }
 
     [Fact]

@@ -151,6 +151,37 @@ public sealed class TrainCommandTests(TrainedModel model)
     }
 
     [MnistFact]
+    public void Resume_with_other_settings_is_refused_naming_both_values()
+    {
+        using var folder = new TempDirectory();
+        string copy = folder.File("done.ckpt");
+        File.Copy(model.CheckpointPath, copy);
+
+        SampleResult result = SampleProcess.Run(["train", "--resume", copy, "--epochs", $"{TrainedModel.Epochs + 1}", "--seed", "2", "--augment", "none", "--save", folder.File("next.ckpt"), "--data", model.DataDirectory]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"Checkpoint '{copy}': trained with other settings", result.Error, StringComparison.Ordinal);
+        Assert.Contains("seed: the checkpoint has 1, this trainer has 2", result.Error, StringComparison.Ordinal);
+        Assert.Contains("augmentation: the checkpoint has shift=2, rotation=10, scale=0.1, this trainer has none", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.File("next.ckpt")));
+    }
+
+    [MnistFact]
+    public void Resume_for_more_epochs_warns_that_the_schedule_stretches_and_trains_on()
+    {
+        using var folder = new TempDirectory();
+        string copy = folder.File("done.ckpt");
+        File.Copy(model.CheckpointPath, copy);
+
+        SampleResult result = SampleProcess.Run(["train", "--resume", copy, "--epochs", $"{TrainedModel.Epochs + 1}", "--limit", "640", "--save", folder.File("next.ckpt"), "--data", model.DataDirectory, "--json"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"Warning: Checkpoint '{copy}': schedule: the checkpoint has cosine(epochs={TrainedModel.Epochs}, floor=0.01), this trainer has cosine(epochs={TrainedModel.Epochs + 1}, floor=0.01)", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"planned epochs: the checkpoint has {TrainedModel.Epochs}, this trainer has {TrainedModel.Epochs + 1}", result.Error, StringComparison.Ordinal);
+        Assert.Equal(TrainedModel.Epochs + 1, Checkpoint.Load(folder.File("next.ckpt"), LeNet5.Fingerprint, LeNet5.ParameterCount).Epoch);
+    }
+
+    [MnistFact]
     public async Task Ctrl_C_stops_after_the_current_batch_and_saves_a_valid_checkpoint()
     {
         using var folder = new TempDirectory();

@@ -55,6 +55,38 @@ public sealed record ImageAugmentation
     /// <summary>Whether the settings change an image at all.</summary>
     public bool IsIdentity => MaxShift == 0 && MaxRotationDegrees == 0 && MaxScale == 0 && ElasticAlpha == 0;
 
+    /// <summary>
+    /// The settings as one line of invariant text, as checkpoints record them (<c>shift=2, rotation=10, scale=0.1</c>,
+    /// then the elastic distortion, fill and shape when they are not the defaults); <c>none</c> for null.
+    /// </summary>
+    public static string Describe(ImageAugmentation? augmentation)
+    {
+        if (augmentation is null)
+        {
+            return "none";
+        }
+
+        var text = new System.Text.StringBuilder();
+        System.Globalization.CultureInfo invariant = System.Globalization.CultureInfo.InvariantCulture;
+        text.Append(invariant, $"shift={augmentation.MaxShift}, rotation={augmentation.MaxRotationDegrees}, scale={augmentation.MaxScale}");
+        if (augmentation.ElasticAlpha > 0)
+        {
+            text.Append(invariant, $", elastic={augmentation.ElasticAlpha}, sigma={augmentation.ElasticSigma}");
+        }
+
+        if (augmentation.Fill is float fill)
+        {
+            text.Append(invariant, $", fill={fill}");
+        }
+
+        if (augmentation.Channels != 1 || augmentation.Height != 0 || augmentation.Width != 0)
+        {
+            text.Append(invariant, $", channels={augmentation.Channels}, height={augmentation.Height}, width={augmentation.Width}");
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Checks every setting and works out the image shape for inputs of <paramref name="inputLength"/> floats.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is negative, not finite or out of range.</exception>
     /// <exception cref="ArgumentException">The image shape does not match the input length.</exception>

@@ -38,6 +38,7 @@ public sealed partial class Trainer<TNet>
             throw new ArgumentException("Validation set: " + InputLengthMessage.For(typeof(TNet).Name, TNet.InputLength, validation.InputLength), nameof(options));
         }
 
+        PlannedEpochs = options.Epochs;
         var history = new List<FitEpochReport>();
         int bestEpoch = 0;
         Evaluation? best = null;

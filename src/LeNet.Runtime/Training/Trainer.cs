@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -307,18 +308,24 @@ public sealed partial class Trainer<TNet>
             Step = Optimizer.Step,
             Epoch = CompletedEpochs,
             OptimizerState = state,
+            Settings = Settings,
         });
     }
 
     /// <summary>
     /// Restores parameters, optimizer state and epoch count from a checkpoint. The file is validated in full first: a
-    /// file of another architecture or optimizer, truncated or corrupted, is refused and changes nothing.
+    /// file of another architecture or optimizer, truncated or corrupted, or trained with other settings (seed, batch
+    /// size, learning rate, schedule, weight decay, augmentation), is refused and changes nothing.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is not a valid checkpoint of this network and optimizer.</exception>
-    public void LoadCheckpoint(string path) => Restore(Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount), path);
+    /// <returns>
+    /// Warnings about settings that may legitimately differ on a resume (thread count, planned epochs, a schedule over
+    /// another number of epochs) or about a version 1 file that records none; empty when the run continues as it was.
+    /// </returns>
+    /// <exception cref="InvalidDataException">The file is not a valid checkpoint of this network, optimizer and settings.</exception>
+    public IReadOnlyList<string> LoadCheckpoint(string path) => Restore(Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount), path);
 
-    /// <summary>Applies a checkpoint that <see cref="Checkpoint"/> has validated; refuses one of another optimizer before changing anything.</summary>
-    internal void Restore(CheckpointData data, string path)
+    /// <summary>Applies a checkpoint that <see cref="Checkpoint"/> has validated; refuses one of another optimizer or other settings before changing anything.</summary>
+    internal IReadOnlyList<string> Restore(CheckpointData data, string path)
     {
         if (data.OptimizerName.Length > 0 && !string.Equals(data.OptimizerName, Optimizer.Name, StringComparison.Ordinal))
         {
@@ -326,6 +333,7 @@ public sealed partial class Trainer<TNet>
                 + "To start from its parameters alone, load them with network.LoadWeights(path) before creating the trainer.");
         }
 
+        IReadOnlyList<string> warnings = CheckSettings(data.Settings, path);
         try
         {
             Optimizer.Restore(data.Step, data.OptimizerState, TNet.ParameterCount);
@@ -337,6 +345,7 @@ public sealed partial class Trainer<TNet>
 
         data.Parameters.CopyTo(Network.Parameters);
         CompletedEpochs = data.Epoch;
+        return warnings;
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Threading;
+using LeNet;
 using LeNet.Sample.Cli;
 using LeNet.Sample.Data;
 using LeNet.Sample.Plotting;
@@ -15,30 +16,36 @@ namespace LeNet.Sample.Runs;
 /// <summary>One <c>train</c> run: find (or fetch) the data, train with live progress, save, and report.</summary>
 internal static class TrainingRun
 {
-    public static int Run(TrainSettings settings)
+    public static int Run(TrainSettings settings) => settings.Network == "lecun1998" ? Run<Lecun1998>(settings, "The 1998 LeNet-5") : Run<LeNet5>(settings, "LeNet-5");
+
+    private static int Run<TNet>(TrainSettings settings, string title)
+        where TNet : class, INetwork<TNet>
     {
-        var network = new LeNet5();
+        TNet network = TNet.Create();
         Initializer.Initialize(network, settings.Seed);
         Optimizer optimizer = Optimizer.Create(settings.Optimizer, settings.LearningRate);
-        var trainer = new Trainer<LeNet5>(network, optimizer, new TrainingOptions
+        var trainer = new Trainer<TNet>(network, optimizer, new TrainingOptions
         {
             BatchSize = settings.BatchSize,
             Seed = settings.Seed,
             Threads = settings.Threads,
             WeightDecay = settings.WeightDecay,
-            Schedule = settings.Schedule switch
-            {
-                "constant" => null,
-                "step" => Schedules.StepDecay(Math.Max(1, settings.Epochs / 3), 0.3f),
-                _ => Schedules.Cosine(settings.Epochs),
-            },
-        });
+            Schedule = DefaultTraining.ScheduleFor(settings.Schedule, settings.Epochs),
+            Augmentation = DefaultTraining.AugmentationFor(settings.Augmentation),
+        })
+        {
+            PlannedEpochs = settings.Epochs,
+        };
 
         // The checkpoint is read before the data: a refused or finished checkpoint is reported at once.
         var history = new List<EpochRecord>();
         if (settings.Resume is { } resume)
         {
-            trainer.LoadCheckpoint(resume);
+            foreach (string warning in trainer.LoadCheckpoint(resume))
+            {
+                Console.Error.WriteLine("Warning: " + warning);
+            }
+
             if (trainer.CompletedEpochs >= settings.Epochs)
             {
                 Console.Error.WriteLine(
@@ -71,8 +78,8 @@ internal static class TrainingRun
                 Console.WriteLine($"Resumed from {resumed} after epoch {trainer.CompletedEpochs}.");
             }
 
-            Console.WriteLine($"LeNet-5 on MNIST: {train.Count} training and {test.Count} test images from {directory}");
-            Console.WriteLine($"{optimizer.Name}, learning rate {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {settings.Schedule} schedule, weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, seed {settings.Seed}, {settings.Threads} thread(s)");
+            Console.WriteLine($"{title} on MNIST: {train.Count} training and {test.Count} test images from {directory}");
+            Console.WriteLine($"{optimizer.Name}, learning rate {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {settings.Schedule} schedule, augmentation {settings.Augmentation}, weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, seed {settings.Seed}, {settings.Threads} thread(s)");
             Console.WriteLine("epoch      loss   train %    test %   seconds   images/s  allocated");
         }
 
@@ -141,9 +148,9 @@ internal static class TrainingRun
                 return SampleCli.Interrupted;
             }
 
-            if (settings.PlotDirectory is { } plots)
+            if (settings.PlotDirectory is { } plots && network is LeNet5 lenet5)
             {
-                ChartSet.DrawAll(plots, network, test, history, Console.Out);
+                ChartSet.DrawAll(plots, lenet5, test, history, Console.Out);
             }
 
             double imagesPerSecond = runSeconds > 0 ? imagesTrained / runSeconds : 0;
@@ -200,7 +207,8 @@ internal static class TrainingRun
         return downloader.DownloadAll(target, CancellationToken.None) ? target : null;
     }
 
-    private static EpochReport TrainWithProgressBar(Trainer<LeNet5> trainer, Dataset train, int epochs, CancellationToken stop)
+    private static EpochReport TrainWithProgressBar<TNet>(Trainer<TNet> trainer, Dataset train, int epochs, CancellationToken stop)
+        where TNet : class, INetwork<TNet>
     {
         EpochReport? report = null;
         var clock = Stopwatch.StartNew();
