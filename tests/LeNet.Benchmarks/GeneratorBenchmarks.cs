@@ -15,7 +15,7 @@ namespace LeNet.Benchmarks;
 /// Generator time for the sample's two networks: a fresh driver run over a compilation of the sample's Networks.cs with
 /// its weights file as an AdditionalFiles item, as the sample's build does (parse, check and emit both networks, bake
 /// LeNet5's 61,706 parameters, and the driver's parse of the generated files). The JIT is warm here; a compiler process
-/// that loads the generator for one build also pays for compiling it (docs/performance.md, "Generator time").
+/// that loads the generator for one build also pays for compiling it (docs/generator-time.md).
 /// </summary>
 [MemoryDiagnoser]
 public class GeneratorBenchmarks
