@@ -37,6 +37,10 @@ internal static class NetworkEmitter
                 if (network.Chain is { } chain)
                 {
                     SurfaceEmitter.Network(w, spec, chain, network.Fingerprint, $"global::{KernelNamespace}.{kernels}", generatorVersion);
+                    if (chain.HasBatchKernels)
+                    {
+                        BatchEmitter.Surface(w, spec, chain, $"global::{KernelNamespace}.{kernels}Batched");
+                    }
                 }
                 else
                 {
@@ -49,6 +53,11 @@ internal static class NetworkEmitter
         {
             w.Line();
             KernelClass(w, spec, sound, kernels, generatorVersion, cancellationToken);
+            if (sound.HasBatchKernels)
+            {
+                w.Line();
+                BatchEmitter.KernelClass(w, spec, sound, kernels + "Batched", QualifiedTypeName(spec), generatorVersion);
+            }
         }
 
         return w.ToString();

@@ -14,6 +14,9 @@ internal sealed record ShapeChain(
 
     public int InputLength => InC * InH * InW;
 
+    /// <summary>Whether the batched kernels cover every layer, so the network gets ForwardBatch's and the trainer's batched path.</summary>
+    public bool HasBatchKernels { get; init; }
+
     /// <summary>The output layer.</summary>
     public LayerShape Last => Layers[Layers.Count - 1];
 

@@ -295,7 +295,10 @@ internal static class ShapeChecker
             return null;
         }
 
-        var chain = new ShapeChain(c0, h0, w0, (int)parameterOffset, (int)workspaceOffset, new EquatableArray<LayerShape>(shapes));
+        var chain = new ShapeChain(c0, h0, w0, (int)parameterOffset, (int)workspaceOffset, new EquatableArray<LayerShape>(shapes))
+        {
+            HasBatchKernels = BatchCoverage.Covers(shapes, c0 * h0 * w0, (int)workspaceOffset),
+        };
         if (!chain.WorkspaceOnStack)
         {
             problems.Add(new Problem(Descriptors.WorkspaceTooLargeForStack.Id, ProblemSite.NetworkAttribute, 0, null,

@@ -56,10 +56,14 @@ public abstract class Optimizer
     /// <summary>
     /// Applies update number <see cref="Step"/> + 1 to the parameters that start at index <paramref name="offset"/>.
     /// Every rule is element-wise, so the trainer's workers call this on disjoint slices at once and get the same bits
-    /// as one call over all; then one of them calls <see cref="CompleteUpdate"/>.
+    /// as one call over all; then one of them calls <see cref="CompleteUpdate"/>. Weights that became subnormal are
+    /// set to zero (<see cref="SubnormalFlush"/> says why).
     /// </summary>
-    internal void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, int offset) =>
+    internal void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, int offset)
+    {
         Apply(parameters, gradients, learningRate, Step + 1, _state, offset);
+        SubnormalFlush.ToZero(parameters);
+    }
 
     /// <summary>Counts the update that <see cref="UpdateRange"/> applied.</summary>
     internal void CompleteUpdate() => Step++;
