@@ -13,11 +13,13 @@ public static partial class BatchKernels
     /// <paramref name="stride"/>, then ReLU when <paramref name="relu"/>; an empty <paramref name="b"/> is a zero bias.
     /// A register tile is 4 output channels × 4 output columns (16 accumulators, 8 loads per 16 multiply-adds). Each
     /// output sums the bias, then input channel, kernel row, kernel column in order with fused multiply-adds, the
-    /// order of the per-image kernels.
+    /// order of the per-image kernels. Input rows outside [<paramref name="dataFrom"/>, <paramref name="dataTo"/>) are
+    /// known to be zero and skipped (the framed output gradient of the input-gradient convolution): adding nothing
+    /// changes no bit.
     /// </summary>
     public static void Conv(
         ReadOnlySpan<float> x, int inC, int inH, int inW, ReadOnlySpan<float> w, ReadOnlySpan<float> b, int outC, int kernel, int stride,
-        Span<float> y, int outH, int outW, bool relu)
+        Span<float> y, int outH, int outW, bool relu, int dataFrom = 0, int dataTo = int.MaxValue)
     {
         int taps = kernel * kernel;
         int filter = inC * taps;
@@ -42,6 +44,7 @@ public static partial class BatchKernels
             ref float w3 = ref Unsafe.Add(ref w0, group > 3 ? 3 * filter : 0);
             for (int oy = 0; oy < outH; oy++)
             {
+                int kyFrom = Math.Max(0, dataFrom - (oy * stride)), kyTo = Math.Min(kernel, dataTo - (oy * stride));
                 for (int start = 0; start < outW; start += 4)
                 {
                     // The last tile may overlap the one before it, and a row narrower than 4 repeats its last column:
@@ -58,7 +61,7 @@ public static partial class BatchKernels
                         // Stride 1, four adjacent columns: each tap loads one new column and reuses the three before it.
                         for (int c = 0; c < inC; c++)
                         {
-                            for (int ky = 0; ky < kernel; ky++)
+                            for (int ky = kyFrom; ky < kyTo; ky++)
                             {
                                 ref float row = ref Unsafe.Add(ref xs, ((((c * inH) + oy + ky) * inW) + p0) * Lanes);
                                 int wi = (c * taps) + (ky * kernel);
@@ -109,7 +112,7 @@ public static partial class BatchKernels
                     {
                         for (int c = 0; c < inC; c++)
                         {
-                            for (int ky = 0; ky < kernel; ky++)
+                            for (int ky = kyFrom; ky < kyTo; ky++)
                             {
                                 ref float row = ref Unsafe.Add(ref xs, (((c * inH) + (oy * stride) + ky) * inW) * Lanes);
                                 int wi = (c * taps) + (ky * kernel);

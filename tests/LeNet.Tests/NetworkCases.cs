@@ -148,6 +148,21 @@ internal static class NetworkCases
             new RefConv(2, 8),
             new RefPool(Max: true, 19, 19),
             new RefDense(4))),
+        new NetworkCase<ChannelVectorNet>(new ReferenceNetwork(2, 11, 27,
+            new RefConv(8, 3, Activation: ReLU),
+            new RefPool(Max: true, 2, 2),
+            new RefConv(32, 3, Stride: 2),
+            new RefDense(3))),
+        new NetworkCase<ColumnVectorNet>(new ReferenceNetwork(3, 20, 21,
+            new RefConv(10, 4),
+            new RefPool(Max: true, 2, 2),
+            new RefConv(16, 2, Activation: ReLU),
+            new RefPool(Max: false, 2, 2),
+            new RefDense(4, Softmax))),
+        new NetworkCase<PoolThreeNet>(new ReferenceNetwork(1, 14, 17,
+            new RefConv(16, 3, Activation: ReLU),
+            new RefPool(Max: true, 3, 3),
+            new RefDense(2, Softmax))),
     ];
 
     /// <summary>Case names for theories; xunit shows each network as its own test case.</summary>

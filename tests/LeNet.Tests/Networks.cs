@@ -68,3 +68,42 @@ public partial class NarrowNet { }
 [MaxPool(size: 19)]
 [Dense(4)]
 public partial class BigKernelNet { }
+
+// Rows and columns a pool or a strided convolution leaves unused are part of what these two test.
+#pragma warning disable LENET010
+/// <summary>
+/// The output-channel vector paths of the single-image Forward: CONV1's 8 channels (Vector256) fused with a 2x2 max
+/// pool over odd 9x25 maps (the last row and column dropped, pool blocks that overlap); CONV2's 32 channels (two
+/// Vector512 groups), stride 2, no activation, not followed by a pool.
+/// </summary>
+[Network]
+[Input(height: 11, width: 27, channels: 2)]
+[Conv(filters: 8, kernel: 3, Activation = Activation.ReLU)]
+[MaxPool(size: 2)]
+[Conv(filters: 32, kernel: 3, stride: 2)]
+[Dense(3)]
+public partial class ChannelVectorNet { }
+
+/// <summary>
+/// The output-column path of the single-image Forward: CONV1's 10 channels in two passes of 5, no activation, fused
+/// with a 2x2 max pool over 17x18 maps (overlapping blocks); then a 16-channel ReLU convolution whose average pool does
+/// not fuse.
+/// </summary>
+[Network(Unroll = KernelUnroll.Row)]
+[Input(height: 20, width: 21, channels: 3)]
+[Conv(filters: 10, kernel: 4)]
+[MaxPool(size: 2)]
+[Conv(filters: 16, kernel: 2, Activation = Activation.ReLU)]
+[AvgPool(size: 2)]
+[Dense(4, Activation = Activation.Softmax)]
+public partial class ColumnVectorNet { }
+
+#pragma warning restore LENET010
+
+/// <summary>A 16-channel convolution fused with a 3x3 max pool (3 rows x 6 columns a pass, overlapping blocks); no unrolling.</summary>
+[Network(Unroll = KernelUnroll.None)]
+[Input(height: 14, width: 17)]
+[Conv(filters: 16, kernel: 3, Activation = Activation.ReLU)]
+[MaxPool(size: 3)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class PoolThreeNet { }

@@ -277,7 +277,8 @@ internal static class BatchEmitter
             ("paddedH", I(layer.PaddedH)), ("paddedW", I(layer.PaddedW)), ("d", dilated)));
         w.Call($"{Kernels}.Conv", Args(
             ("x", dilated), ("inC", I(layer.OutC)), ("inH", I(dilatedH)), ("inW", I(dilatedW)), ("w", flipped), ("b", "ReadOnlySpan<float>.Empty"),
-            ("outC", I(layer.InC)), ("kernel", I(k)), ("stride", "1"), ("y", dxp), ("outH", I(layer.PaddedH)), ("outW", I(layer.PaddedW)), ("relu", "false")));
+            ("outC", I(layer.InC)), ("kernel", I(k)), ("stride", "1"), ("y", dxp), ("outH", I(layer.PaddedH)), ("outW", I(layer.PaddedW)), ("relu", "false"),
+            ("dataFrom", I(k - 1)), ("dataTo", I(k + ((layer.OutH - 1) * layer.Stride)))));
         if (layer.IsPadded)
         {
             w.Call($"{Kernels}.Unpad", Args(("dxp", dxp), ("channels", I(layer.InC)), ("height", I(layer.InH)), ("width", I(layer.InW)), ("padding", I(layer.Padding)), ("dx", dx)));

@@ -5,14 +5,82 @@ namespace LeNet.Generator.Emitting;
 /// <summary>The kernels of a dense layer (a constant-length dot product per output) and the activations every layer shares.</summary>
 internal static class DenseEmitter
 {
+    /// <summary>
+    /// Dense forward, <see cref="InferencePlan.DenseRows"/> outputs a pass: each load of x feeds every row of the pass.
+    /// Each row sums exactly as <c>GeneratedCodeSupport.Dot</c> does (four vector sums, then the remainder vectors, the
+    /// horizontal sum, the scalar tail), so the result has the same bits as one dot product per output.
+    /// </summary>
     public static void Forward(SourceWriter w, LayerShape layer)
     {
+        int n = layer.InC, rows = InferencePlan.DenseRows(layer);
+        string length = SourceWriter.Int(n);
         w.Summary(Xml.Escape(SurfaceEmitter.ShapeComment(layer)) + ".", "Overwrites y.");
         using (w.Method($"public static void {layer.ClassName}Forward", "ReadOnlySpan<float> x", "ReadOnlySpan<float> w", "ReadOnlySpan<float> b", "Span<float> y"))
         {
-            using (w.Block($"for (int o = 0; o < {layer.OutC}; o++)"))
+            w.Line("ref float xs = ref MemoryMarshal.GetReference(x);");
+            w.Line("ref float ws = ref MemoryMarshal.GetReference(w);");
+            string R(int r) => "w" + SourceWriter.Int(r);
+            using (w.Block($"for (int o = 0; o < {layer.OutC}; o{WindowEmitter.Step(rows)})"))
             {
-                w.Line($"y[o] = b[o] + GeneratedCodeSupport.Dot(w.Slice({WindowEmitter.Times("o", layer.InC)}, {layer.InC}), x);");
+                w.Line($"// Row o + r of the weights starts at w<r>; sum<r> is its dot product with x.");
+                for (int r = 0; r < rows; r++)
+                {
+                    string start = r == 0 ? WindowEmitter.Times("o", n) : $"{R(0)} + {SourceWriter.Int(r * n)}";
+                    w.Line($"int {R(r)} = {start};");
+                }
+
+                w.Line($"float {WindowEmitter.List(rows, r => $"sum{r} = 0f")};");
+                w.Line("int i = 0;");
+                using (w.Block($"if (Vector.IsHardwareAccelerated && {length} >= Vector<float>.Count)"))
+                {
+                    w.Line("int width = Vector<float>.Count;");
+                    w.Line("// a<r><j>: four independent sums per row hide the latency of the multiply-adds.");
+                    for (int r = 0; r < rows; r++)
+                    {
+                        w.Line($"Vector<float> {WindowEmitter.List(4, j => $"a{r}{j} = Vector<float>.Zero")};");
+                    }
+
+                    using (w.Block($"for (; i <= {length} - (4 * width); i += 4 * width)"))
+                    {
+                        for (int j = 0; j < 4; j++)
+                        {
+                            string at = j == 0 ? "i" : j == 1 ? "i + width" : $"i + ({j} * width)";
+                            w.Line($"Vector<float> x{j} = Vector.LoadUnsafe(ref xs, (nuint)({at}));");
+                            for (int r = 0; r < rows; r++)
+                            {
+                                w.Line($"a{r}{j} = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref ws, (nuint)({R(r)} + {at})), x{j}, a{r}{j});");
+                            }
+                        }
+                    }
+
+                    using (w.Block($"for (; i <= {length} - width; i += width)"))
+                    {
+                        w.Line("Vector<float> xv = Vector.LoadUnsafe(ref xs, (nuint)i);");
+                        for (int r = 0; r < rows; r++)
+                        {
+                            w.Line($"a{r}0 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref ws, (nuint)({R(r)} + i)), xv, a{r}0);");
+                        }
+                    }
+
+                    for (int r = 0; r < rows; r++)
+                    {
+                        w.Line($"sum{r} = Vector.Sum((a{r}0 + a{r}1) + (a{r}2 + a{r}3));");
+                    }
+                }
+
+                using (w.Block($"for (; i < {length}; i++)"))
+                {
+                    w.Line("float xi = Unsafe.Add(ref xs, i);");
+                    for (int r = 0; r < rows; r++)
+                    {
+                        w.Line($"sum{r} += Unsafe.Add(ref ws, {R(r)} + i) * xi;");
+                    }
+                }
+
+                for (int r = 0; r < rows; r++)
+                {
+                    w.Line($"y[{WindowEmitter.Plus("o", r)}] = b[{WindowEmitter.Plus("o", r)}] + sum{r};");
+                }
             }
 
             Activation(w, layer.Activation, "y");

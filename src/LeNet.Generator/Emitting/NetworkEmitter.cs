@@ -119,6 +119,8 @@ internal static class NetworkEmitter
                 using System.Numerics.Tensors;
                 using System.Runtime.CompilerServices;
                 using System.Runtime.InteropServices;
+                using System.Runtime.Intrinsics;
+                using System.Runtime.Intrinsics.X86;
                 using Net = {{QualifiedTypeName(spec)}};
 
                 /// <summary>
@@ -130,11 +132,21 @@ internal static class NetworkEmitter
             using (w.Block($"file static class {kernels}"))
             {
                 ForwardPass(w, chain);
+                if (chain.WorkspaceOnStack)
+                {
+                    InferenceEmitter.Pass(w, chain);
+                }
+
                 BackwardPass(w, chain);
                 foreach (LayerShape layer in chain.Layers)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     LayerKernels(w, layer, spec.Unroll);
+                }
+
+                if (chain.WorkspaceOnStack)
+                {
+                    InferenceEmitter.Kernels(w, chain, spec.Unroll);
                 }
             }
         }

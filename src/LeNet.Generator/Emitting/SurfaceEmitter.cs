@@ -212,12 +212,16 @@ internal static class SurfaceEmitter
         if (chain.WorkspaceOnStack)
         {
             w.Lines($$"""
-                /// <summary>Runs the network on one input (C,H,W) and writes the output. Allocates nothing; the activations live on the stack.</summary>
+                /// <summary>
+                /// Runs the network on one input (C,H,W) and writes the output: the fastest single-image path, the same bits as
+                /// the workspace overload. Allocates nothing; the activations live on the stack.
+                /// </summary>
                 /// <exception cref="global::System.ArgumentException">The input is not InputLength or the output not OutputLength floats long.</exception>
                 public void Forward({{ReadOnlySpan}} input, {{Span}} output)
                 {
-                    {{WorkspaceType(self)}} workspace = default;
-                    Forward(input, output, workspace);
+                    {{Support}}.CheckLength(input.Length, InputLength, nameof(input));
+                    {{Support}}.CheckLength(output.Length, OutputLength, nameof(output));
+                    {{kernels}}.Infer(_parameters, input, output);
                 }
 
                 """);

@@ -60,8 +60,9 @@ internal static class WindowEmitter
     /// Writes the K×K window, calling <paramref name="tap"/> to write each tap. Window unrolling writes all K² taps with
     /// literal offsets; Row loops over kernel rows with each row's taps written out; None loops over both. Column-major
     /// swaps the roles of kernel rows and columns: taps go column by column, and Row loops over kernel columns.
+    /// Weight offsets are tap indices times <paramref name="weightStride"/> (more than 1 for weights repacked tap-major).
     /// </summary>
-    public static void Window(SourceWriter w, int k, int rowLength, KernelUnroll unroll, string xBase, string? wBase, bool columnMajor, Action<Tap> tap)
+    public static void Window(SourceWriter w, int k, int rowLength, KernelUnroll unroll, string xBase, string? wBase, bool columnMajor, Action<Tap> tap, int weightStride = 1)
     {
         string weightBase = wBase ?? string.Empty;
         (string outer, string inner) = columnMajor ? ("kx", "ky") : ("ky", "kx");
@@ -74,13 +75,13 @@ internal static class WindowEmitter
                     {
                         (int ky, int kx) = columnMajor ? (b, a) : (a, b);
                         int xo = (ky * rowLength) + kx, wo = (ky * k) + kx;
-                        tap(new Tap(d => Plus(xBase, xo + d), d => Plus(weightBase, wo + d), SourceWriter.Int(wo)));
+                        tap(new Tap(d => Plus(xBase, xo + d), d => Plus(weightBase, (wo * weightStride) + d), SourceWriter.Int(wo)));
                     }
                 }
 
                 break;
             case KernelUnroll.Row:
-                (int xStep, int wStep, int xInner, int wInner) = columnMajor ? (1, 1, rowLength, k) : (rowLength, k, 1, 1);
+                (int xStep, int wStep, int xInner, int wInner) = columnMajor ? (1, weightStride, rowLength, k * weightStride) : (rowLength, k * weightStride, 1, weightStride);
                 string xName = columnMajor ? "xc" : "xr", wName = columnMajor ? "wc" : "wr";
                 using (w.Block($"for (int {outer} = 0; {outer} < {k}; {outer}++)"))
                 {
@@ -92,8 +93,8 @@ internal static class WindowEmitter
 
                     for (int b = 0; b < k; b++)
                     {
-                        int xo = b * xInner, wo = b * wInner;
-                        tap(new Tap(d => Plus(xName, xo + d), d => Plus(wName, wo + d), columnMajor ? Plus("kx", wo) : Plus($"ky * {SourceWriter.Int(k)}", wo)));
+                        int xo = b * xInner, wo = b * wInner, io = columnMajor ? b * k : b;
+                        tap(new Tap(d => Plus(xName, xo + d), d => Plus(wName, wo + d), columnMajor ? Plus("kx", io) : Plus($"ky * {SourceWriter.Int(k)}", io)));
                     }
                 }
 
@@ -102,7 +103,8 @@ internal static class WindowEmitter
                 using (w.Block($"for (int {outer} = 0; {outer} < {k}; {outer}++)"))
                 using (w.Block($"for (int {inner} = 0; {inner} < {k}; {inner}++)"))
                 {
-                    tap(new Tap(d => Plus($"{xBase} + ky * {rowLength} + kx", d), d => Plus($"{weightBase} + ky * {k} + kx", d), $"ky * {k} + kx"));
+                    string weight = weightStride == 1 ? $"{weightBase} + ky * {k} + kx" : $"{weightBase} + (ky * {k} + kx) * {weightStride}";
+                    tap(new Tap(d => Plus($"{xBase} + ky * {rowLength} + kx", d), d => Plus(weight, d), $"ky * {k} + kx"));
                 }
 
                 break;

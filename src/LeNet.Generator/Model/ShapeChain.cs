@@ -12,6 +12,9 @@ internal sealed record ShapeChain(
     /// <summary>Activations above this many bytes are not put on the stack (LENET011).</summary>
     public const int StackLimitBytes = 128 * 1024;
 
+    /// <summary>The kernel of each step of the single-image Forward, chosen once from the shapes.</summary>
+    public EquatableArray<InferenceStep> Inference { get; } = InferencePlan.Of(Layers);
+
     public int InputLength => InC * InH * InW;
 
     /// <summary>Whether the batched kernels cover every layer, so the network gets ForwardBatch's and the trainer's batched path.</summary>

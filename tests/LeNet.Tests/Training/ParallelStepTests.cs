@@ -8,7 +8,7 @@ namespace LeNet.Tests.Training;
 
 /// <summary>
 /// The trainer spreads the gradient sum and the optimizer step over its workers. These tests hold that to the plain
-/// serial recipe, bit for bit: per worker Backward over its contiguous share, the shares summed in worker order,
+/// serial recipe, bit for bit: per worker the batched Backward over its contiguous share, the shares summed in worker order,
 /// averaged, weight decay added, one Optimizer.Update over all parameters.
 /// </summary>
 public sealed class ParallelStepTests
@@ -99,7 +99,8 @@ public sealed class ParallelStepTests
     {
         int[] order = ShuffledOrder(data.Count, options.Seed, epoch);
         float learningRate = optimizer.LearningRate * options.Schedule!(epoch);
-        var workspace = new float[TinyClassifier.TrainingWorkspaceLength];
+        var batched = (IBatchBackward)network;
+        var workspace = new float[batched.BatchTrainingWorkspaceLength(options.BatchSize)];
         var sum = new float[TinyClassifier.ParameterCount];
         var share = new float[TinyClassifier.ParameterCount];
         int workers = options.Threads;
@@ -110,10 +111,16 @@ public sealed class ParallelStepTests
             {
                 Array.Clear(share);
                 int from = start + (int)((long)count * worker / workers), to = start + (int)((long)count * (worker + 1) / workers);
+                // The worker's share in one batched call, as the trainer gathers it (the generated batched kernel).
+                var inputs = new float[(to - from) * TinyClassifier.InputLength];
+                var labels = new int[to - from];
                 for (int i = from; i < to; i++)
                 {
-                    network.Backward(data.Input(order[i]), data.Label(order[i]), share, workspace);
+                    data.Input(order[i]).CopyTo(inputs.AsSpan((i - from) * TinyClassifier.InputLength));
+                    labels[i - from] = data.Label(order[i]);
                 }
+
+                batched.BackwardBatch(inputs, labels, share, new float[labels.Length * TinyClassifier.OutputLength], workspace);
 
                 if (worker == 0)
                 {

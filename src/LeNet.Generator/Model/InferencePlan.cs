@@ -1,0 +1,106 @@
+using System;
+using System.Collections.Generic;
+
+namespace LeNet.Generator.Model;
+
+/// <summary>How the single-image inference pass computes one step (a layer, or a convolution with the pool after it).</summary>
+internal enum InferenceKind
+{
+    /// <summary>The layer's ordinary forward kernel, the one training uses.</summary>
+    Layer,
+
+    /// <summary>A convolution vectorised over its output channels (every lane a channel), weights repacked per call.</summary>
+    ConvChannels,
+
+    /// <summary>As <see cref="ConvChannels"/>, with the activation and the max pool after it done in registers.</summary>
+    ConvChannelsPool,
+
+    /// <summary>A convolution vectorised over 16 output columns, with its activation and a 2x2 max pool in registers.</summary>
+    ConvColumnsPool,
+}
+
+/// <summary>
+/// One step of the inference pass. <see cref="Layer"/> indexes the chain; a fused step also covers the pool at
+/// <see cref="Layer"/> + 1. <see cref="Lanes"/> is the vector width the step needs (16: Vector512, 8: Vector256; 0 for
+/// <see cref="InferenceKind.Layer"/>); without it at run time the step falls back to the layers' ordinary kernels.
+/// A pass computes <see cref="Groups"/> vectors of output channels (channels path) or <see cref="Groups"/> single
+/// channels (columns path), for <see cref="Rows"/> output rows by <see cref="Columns"/> output columns.
+/// </summary>
+internal sealed record InferenceStep(InferenceKind Kind, int Layer, int Lanes, int Groups, int Rows, int Columns)
+{
+    public bool IsFused => Kind is InferenceKind.ConvChannelsPool or InferenceKind.ConvColumnsPool;
+
+    /// <summary>Layers the step covers.</summary>
+    public int LayerCount => IsFused ? 2 : 1;
+}
+
+/// <summary>
+/// The choice of kernel per layer for the single-image Forward, made once from the shapes: vectorise a convolution over
+/// its output channels when there are 8 or 16 (or twice that) of them, over its output columns when a 2x2 max pool
+/// follows and the rows are at least 16 wide, and fuse the activation and a non-overlapping max pool into it when the
+/// activation commutes with max (none or ReLU). Everything else runs the ordinary kernels.
+/// </summary>
+internal static class InferencePlan
+{
+    /// <summary>Most vector sums one pass keeps in registers (AVX-512 has 32), leaving room for the loaded operands.</summary>
+    public const int MaxSums = 20;
+
+    /// <summary>Most output channels one pass of the columns path keeps (each with <see cref="InferenceStep.Rows"/> sums).</summary>
+    public const int MaxColumnChannels = 6;
+
+    /// <summary>Most weights repacked on the stack per call (32 KB).</summary>
+    public const int MaxRepackedWeights = 8192;
+
+    /// <summary>Output rows a dense pass computes: they share each load of the input.</summary>
+    public static int DenseRows(LayerShape dense) => dense.OutC % 4 == 0 ? 4 : dense.OutC % 2 == 0 ? 2 : 1;
+
+    public static EquatableArray<InferenceStep> Of(IReadOnlyList<LayerShape> layers)
+    {
+        var steps = new List<InferenceStep>();
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerShape layer = layers[i];
+            LayerShape? next = i + 1 < layers.Count ? layers[i + 1] : null;
+            InferenceStep step = layer.Kind == LayerType.Conv ? Conv(layer, next, i) : new InferenceStep(InferenceKind.Layer, i, 0, 0, 0, 0);
+            steps.Add(step);
+            i += step.LayerCount - 1;
+        }
+
+        return new EquatableArray<InferenceStep>(steps);
+    }
+
+    private static InferenceStep Conv(LayerShape conv, LayerShape? next, int index)
+    {
+        bool fusable = next is { Kind: LayerType.MaxPool, Kernel: >= 2 } pool && pool.Stride == pool.Kernel
+            && conv.Activation is Activation.None or Activation.ReLU;
+        int lanes = conv.OutC % 16 == 0 ? 16 : conv.OutC % 8 == 0 ? 8 : 0;
+        int groups = lanes == 0 ? 0 : conv.OutC / lanes;
+        if (!conv.IsPadded && lanes > 0 && groups <= 2 && conv.WeightLength <= MaxRepackedWeights)
+        {
+            if (fusable)
+            {
+                int k = next!.Kernel;
+                int pooledColumns = Math.Min(next.OutW, MaxSums / (k * k * groups));
+                if (pooledColumns >= 1)
+                {
+                    return new InferenceStep(InferenceKind.ConvChannelsPool, index, lanes, groups, k, k * pooledColumns);
+                }
+            }
+
+            return new InferenceStep(InferenceKind.ConvChannels, index, lanes, groups, 1, Math.Min(conv.OutW, MaxSums / groups));
+        }
+
+        if (fusable && next!.Kernel == 2 && conv.Stride == 1 && !conv.IsPadded && next.OutW * 2 >= 16)
+        {
+            int channels = MaxColumnChannels;
+            while (conv.OutC % channels != 0)
+            {
+                channels--;
+            }
+
+            return new InferenceStep(InferenceKind.ConvColumnsPool, index, 16, channels, 2, 16);
+        }
+
+        return new InferenceStep(InferenceKind.Layer, index, 0, 0, 0, 0);
+    }
+}
