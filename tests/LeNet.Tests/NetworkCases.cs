@@ -4,7 +4,6 @@ using System.Linq;
 using LeNet.Tests.Reference;
 using Xunit;
 using LeNet.Sample;
-using LeNet.Tests.Shared;
 
 namespace LeNet.Tests;
 
