@@ -26,8 +26,8 @@ public class ForwardBatchTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The batched kernels sum each convolution in Forward's order with the same fused multiply-adds, but each dense layer
-    /// in one chain (Forward's dot product uses four vector accumulators), so outputs differ in the last bits only.
+    /// The batched kernels sum each convolution and dense layer in one fixed chain of fused multiply-adds; Forward groups
+    /// some sums in vector accumulators, so outputs differ in the last bits only.
     /// </summary>
     private const double Tolerance = 1e-6;
 
