@@ -2,7 +2,7 @@ using System;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using W1 = LeNet.Benchmarks.LeNet5Window;
+using W1 = LeNet.Sample.LeNet5;
 
 namespace LeNet.Benchmarks;
 

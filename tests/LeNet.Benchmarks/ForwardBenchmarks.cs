@@ -3,8 +3,8 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
-using W1 = LeNet.Benchmarks.LeNet5Window;
-using W3 = LeNet.Benchmarks.LeNet5RgbWindow;
+using W1 = LeNet.Sample.LeNet5;
+using W3 = LeNet.Sample.LeNet5Rgb;
 
 namespace LeNet.Benchmarks;
 

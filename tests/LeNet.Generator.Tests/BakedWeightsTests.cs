@@ -12,7 +12,6 @@ using LeNet.Generator.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Text;
 using Xunit;
 
 namespace LeNet.Generator.Tests;
@@ -60,9 +59,9 @@ public sealed partial class BakedWeightsTests : IDisposable
         GeneratorRun run = Generate(Source, path);
 
         string baked = run.GeneratedSources["Demo.Tiny.Weights.g.cs"];
-        float[] literals = LiteralPattern().Matches(baked[baked.IndexOf("new float[]", StringComparison.Ordinal)..])
-            .Select(m => float.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
-        Assert.Equal(parameters.Select(BitConverter.SingleToInt32Bits), literals.Select(BitConverter.SingleToInt32Bits));
+        int[] literals = LiteralPattern().Matches(baked[baked.IndexOf("new uint[]", StringComparison.Ordinal)..])
+            .Select(m => unchecked((int)uint.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture))).ToArray();
+        Assert.Equal(parameters.Select(BitConverter.SingleToInt32Bits), literals);
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
         Assert.Empty(await Analyze(run.Output, path));
     }
@@ -131,6 +130,58 @@ public sealed partial class BakedWeightsTests : IDisposable
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
+    /// <summary>
+    /// For each baked-weights diagnostic: code that uses every member of the network (Forward, Predict, ClassOf, LossOf,
+    /// Summary, each nested layer class, TrainedParameters and CreateTrained) compiles, and that diagnostic is the only
+    /// one in the build (the same promise OnlyItsDiagnosticTests checks for the declaration's diagnostics).
+    /// </summary>
+    [Theory]
+    [InlineData("LENET021")]
+    [InlineData("LENET022")]
+    [InlineData("LENET023")]
+    [InlineData("LENET024")]
+    [InlineData("LENET025")]
+    public async Task Code_using_every_member_compiles_with_only_the_weights_diagnostic(string expectedId)
+    {
+        byte[] bytes = expectedId switch
+        {
+            "LENET023" => WeightsFileTests.Build(0x1234UL, Parameters()),
+            "LENET024" => WeightsFileTests.Build(Fingerprint(), new float[ParameterCount + 1]),
+            _ => WeightsFileTests.Build(Fingerprint(), Parameters()),
+        };
+        if (expectedId == "LENET022")
+        {
+            "LENETCKP"u8.CopyTo(bytes);
+        }
+        else if (expectedId == "LENET025")
+        {
+            bytes[30] ^= 1;
+        }
+
+        string path = Write(expectedId == "LENET021" ? "other.weights" : "tiny.weights", bytes);
+        const string Probe = """
+            namespace Demo.Usage;
+
+            internal static class Probe
+            {
+                public static float Use(float[] input, float[] output, float[] workspace)
+                {
+                    var network = Demo.Tiny.CreateTrained();
+                    network.Forward(input, output, workspace);
+                    float sum = network.Predict(input) + Demo.Tiny.ClassOf(output) + Demo.Tiny.LossOf(output, 0) + Demo.Tiny.Summary.Length;
+                    sum += Demo.Tiny.Conv1.OutputLength + Demo.Tiny.Conv1.WeightOffset + Demo.Tiny.Fc2.OutputLength + Demo.Tiny.Fc2.ParameterCount;
+                    return sum + Demo.Tiny.TrainedParameters[0];
+                }
+            }
+            """;
+
+        GeneratorRun run = Generate(new[] { Source, Probe }, path);
+        ImmutableArray<Diagnostic> analyzer = await Analyze(run.Output, path);
+        Diagnostic[] all = run.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Concat(analyzer).ToArray();
+
+        Assert.True(all.Length > 0 && all.All(d => d.Id == expectedId), $"Expected only {expectedId}:\n{TestCompiler.Describe(all)}");
+    }
+
     [Fact]
     public void An_unrelated_edit_does_not_read_the_weights_again()
     {
@@ -181,15 +232,13 @@ public sealed partial class BakedWeightsTests : IDisposable
         return path;
     }
 
-    private static GeneratorDriver Driver(params string[] additionalFiles) => CSharpGeneratorDriver.Create(
-        new[] { new LeNetGenerator().AsSourceGenerator() },
-        additionalFiles.Select(path => (AdditionalText)new BinaryAdditionalText(path)),
-        TestCompiler.ParseOptions,
-        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    private static GeneratorDriver Driver(params string[] additionalFiles) => TestCompiler.CreateDriver(additionalFiles);
 
-    private static GeneratorRun Generate(string source, params string[] additionalFiles)
+    private static GeneratorRun Generate(string source, params string[] additionalFiles) => Generate(new[] { source }, additionalFiles);
+
+    private static GeneratorRun Generate(string[] sources, params string[] additionalFiles)
     {
-        CSharpCompilation compilation = TestCompiler.Compile(source);
+        CSharpCompilation compilation = TestCompiler.Compile(sources);
         GeneratorDriver driver = Driver(additionalFiles).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
         Assert.Null(result.Exception);
@@ -210,18 +259,9 @@ public sealed partial class BakedWeightsTests : IDisposable
         return diagnostics;
     }
 
-    [GeneratedRegex(@"(-?[0-9][0-9.E+-]*)f,")]
+    [GeneratedRegex(@"0x([0-9A-F]{8}),")]
     private static partial Regex LiteralPattern();
 
     [GeneratedRegex(@"Fingerprint = 0x([0-9A-F]{16})UL")]
     private static partial Regex FingerprintPattern();
-
-    /// <summary>An AdditionalFiles item as the compiler passes a binary one: a path whose text must never be asked for.</summary>
-    private sealed class BinaryAdditionalText(string path) : AdditionalText
-    {
-        public override string Path { get; } = path;
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) =>
-            throw new InvalidOperationException($"GetText was called on the binary AdditionalFiles item {Path}: the compiler would report CS2015.");
-    }
 }

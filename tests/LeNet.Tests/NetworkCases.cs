@@ -105,28 +105,19 @@ internal sealed class NetworkCase<T> : NetworkCase
     }
 }
 
-/// <summary>Every network declared in Networks.cs with its layer list written out again by hand.</summary>
+/// <summary>Every network declared in Networks.cs, the sample's and the shared LeNet-5 variants, with its layer list written out again by hand.</summary>
 internal static class NetworkCases
 {
     private const Activation ReLU = Activation.ReLU, Tanh = Activation.Tanh, Sigmoid = Activation.Sigmoid, Softmax = Activation.Softmax;
 
-    private static readonly RefLayer[] LeNet5Layers =
-    [
-        new RefConv(6, 5, Activation: ReLU),
-        new RefPool(Max: true, 2, 2),
-        new RefConv(16, 5, Activation: ReLU),
-        new RefPool(Max: true, 2, 2),
-        new RefDense(120, ReLU),
-        new RefDense(84, ReLU),
-        new RefDense(10, Softmax),
-    ];
-
     public static readonly IReadOnlyList<NetworkCase> All =
     [
-        new NetworkCase<LeNet5>(new ReferenceNetwork(1, 32, 32, LeNet5Layers)),
-        new NetworkCase<LeNet5Rgb>(new ReferenceNetwork(3, 32, 32, LeNet5Layers)),
-        new NetworkCase<LeNet5RowUnroll>(new ReferenceNetwork(1, 32, 32, LeNet5Layers)),
-        new NetworkCase<LeNet5NoUnroll>(new ReferenceNetwork(1, 32, 32, LeNet5Layers)),
+        new NetworkCase<LeNet5>(ReferenceNetwork.LeNet5(channels: 1)),
+        new NetworkCase<LeNet5Rgb>(ReferenceNetwork.LeNet5(channels: 3)),
+        new NetworkCase<LeNet5RowUnroll>(ReferenceNetwork.LeNet5(channels: 1)),
+        new NetworkCase<LeNet5NoUnroll>(ReferenceNetwork.LeNet5(channels: 1)),
+        new NetworkCase<LeNet5RgbRowUnroll>(ReferenceNetwork.LeNet5(channels: 3)),
+        new NetworkCase<LeNet5RgbNoUnroll>(ReferenceNetwork.LeNet5(channels: 3)),
         new NetworkCase<PaddedNet>(new ReferenceNetwork(1, 16, 16,
             new RefConv(4, 5, Padding: 2, Activation: ReLU),
             new RefPool(Max: true, 2, 2),

@@ -2,32 +2,9 @@ using LeNet;
 
 // Networks the forward tests run against their hand-written reference (see NetworkCases).
 // Each one exercises a different path of the emitter; the comment above it says which. LeNet5 and LeNet5Rgb are the
-// sample's own declarations (src/LeNet.Sample/Networks.cs, compiled into this project), so tests check what ships.
+// sample's own declarations (src/LeNet.Sample/Networks.cs, compiled into this project), so tests check what ships;
+// their other unroll depths are tests/Shared/LeNet5Variants.cs, shared with the benchmarks.
 namespace LeNet.Tests;
-
-/// <summary>LeNet-5 with a loop over kernel rows, each row's taps written out.</summary>
-[Network(Unroll = KernelUnroll.Row)]
-[Input(height: 32, width: 32, channels: 1)]
-[Conv(filters: 6, kernel: 5, Activation = Activation.ReLU)]
-[MaxPool(size: 2)]
-[Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
-[MaxPool(size: 2)]
-[Dense(120, Activation = Activation.ReLU)]
-[Dense(84, Activation = Activation.ReLU)]
-[Dense(10, Activation = Activation.Softmax)]
-public partial class LeNet5RowUnroll { }
-
-/// <summary>LeNet-5 with plain loops over the kernel window.</summary>
-[Network(Unroll = KernelUnroll.None)]
-[Input(height: 32, width: 32, channels: 1)]
-[Conv(filters: 6, kernel: 5, Activation = Activation.ReLU)]
-[MaxPool(size: 2)]
-[Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
-[MaxPool(size: 2)]
-[Dense(120, Activation = Activation.ReLU)]
-[Dense(84, Activation = Activation.ReLU)]
-[Dense(10, Activation = Activation.Softmax)]
-public partial class LeNet5NoUnroll { }
 
 /// <summary>
 /// Padded convolutions ("same" size), an output row exactly one vector wide (8), and two pools after one conv

@@ -1,27 +1,49 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
 namespace LeNet.Generator.Tests.Infrastructure;
 
 /// <summary>Declarations shared by several test classes.</summary>
 internal static class Networks
 {
-    /// <summary>LeNet-5 on 32x32 inputs with the given number of channels, as the sample declares it.</summary>
-    public static string LeNet5(int channels = 1, string typeName = "LeNet5", string ns = "Demo") => $$"""
-        using LeNet;
+    /// <summary>src/LeNet.Sample/Networks.cs, embedded in this assembly: the declarations the product ships.</summary>
+    private static readonly Lazy<CompilationUnitSyntax> Sample = new(() =>
+    {
+        using Stream stream = typeof(Networks).Assembly.GetManifestResourceStream("SampleNetworks.cs")
+            ?? throw new InvalidOperationException("Expected the embedded resource SampleNetworks.cs (src/LeNet.Sample/Networks.cs), found none.");
+        using var reader = new StreamReader(stream);
+        return CSharpSyntaxTree.ParseText(reader.ReadToEnd()).GetCompilationUnitRoot();
+    });
 
-        namespace {{ns}};
+    /// <summary>The weights file the sample's LeNet5 bakes in, copied beside the tests: pass it as an AdditionalFiles item.</summary>
+    public static string SampleWeightsPath => Path.Combine(AppContext.BaseDirectory, "lenet5-mnist.weights");
 
-        /// <summary>LeNet-5 on {{channels}}-channel 32x32 images.</summary>
-        [Network]
-        [Input(height: 32, width: 32, channels: {{channels}})]
-        [Conv(filters: 6, kernel: 5, stride: 1, padding: 0, Activation = Activation.ReLU)]
-        [MaxPool(size: 2, stride: 2)]
-        [Conv(filters: 16, kernel: 5, Activation = Activation.ReLU)]
-        [MaxPool(size: 2, stride: 2)]
-        [Dense(120, Activation = Activation.ReLU)]
-        [Dense(84, Activation = Activation.ReLU)]
-        [Dense(10, Activation = Activation.Softmax)]
-        public partial class {{typeName}} { }
-
-        """;
+    /// <summary>
+    /// The sample's LeNet-5 declaration (its <c>LeNet5</c> for one channel, <c>LeNet5Rgb</c> for three), taken from
+    /// src/LeNet.Sample/Networks.cs, renamed to <paramref name="typeName"/> in namespace <paramref name="ns"/>. The
+    /// one-channel network's <c>Weights</c> argument is dropped unless <paramref name="keepWeights"/>: most tests
+    /// compile the architecture alone, and those that keep it pass <see cref="SampleWeightsPath"/>.
+    /// </summary>
+    public static string LeNet5(int channels = 1, string typeName = "LeNet5", string ns = "Demo", bool keepWeights = false)
+    {
+        string sampleName = channels switch
+        {
+            1 => "LeNet5",
+            3 => "LeNet5Rgb",
+            _ => throw new ArgumentOutOfRangeException(nameof(channels), channels, "The sample declares LeNet-5 for 1 and 3 channels."),
+        };
+        ClassDeclarationSyntax declaration = Sample.Value.DescendantNodes().OfType<ClassDeclarationSyntax>()
+            .SingleOrDefault(c => c.Identifier.Text == sampleName)
+            ?? throw new InvalidOperationException($"Expected src/LeNet.Sample/Networks.cs to declare {sampleName}, found {string.Join(", ", Sample.Value.DescendantNodes().OfType<ClassDeclarationSyntax>().Select(c => c.Identifier.Text))}.");
+        AttributeSyntax network = declaration.AttributeLists.SelectMany(list => list.Attributes).First(a => a.Name.ToString() == "Network");
+        ClassDeclarationSyntax renamed = (keepWeights ? declaration : declaration.ReplaceNode(network, network.WithArgumentList(null)))
+            .WithIdentifier(SyntaxFactory.Identifier(declaration.Identifier.LeadingTrivia, typeName, declaration.Identifier.TrailingTrivia));
+        return $"using LeNet;\n\nnamespace {ns};\n\n{renamed.ToFullString().Trim()}\n";
+    }
 
     /// <summary>Padding, stride 2, average pooling, tanh and a sigmoid output: the emitter paths LeNet-5 does not take.</summary>
     public const string PaddedStridedAvgPool = """

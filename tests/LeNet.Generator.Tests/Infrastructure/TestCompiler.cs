@@ -45,9 +45,11 @@ internal static class TestCompiler
     public static SyntaxTree Parse(string source, int index = 0) =>
         CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{index}.cs");
 
-    public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
+    /// <summary>A driver that tracks every step, given these AdditionalFiles items (weights files, read by path as the compiler passes them).</summary>
+    public static GeneratorDriver CreateDriver(params string[] additionalFiles) => CSharpGeneratorDriver.Create(
         new[] { new LeNetGenerator().AsSourceGenerator() },
-        parseOptions: ParseOptions,
+        additionalFiles.Select(path => (AdditionalText)new BinaryAdditionalText(path)),
+        ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator on <paramref name="compilation"/> and fails if it threw or reported anything.</summary>

@@ -1,6 +1,8 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Xunit;
 
 namespace LeNet.Tests.Baking;
@@ -59,6 +61,20 @@ public class BakedWeightsTests
 
         Assert.Equal(before, BakedNarrowNet.TrainedParameters[0]);
         Assert.Equal(before, BakedNarrowNet.CreateTrained().Parameters[0]);
+    }
+
+    /// <summary>TrainedParameters is read-only data in the assembly: every read is the same memory and allocates nothing.</summary>
+    [Fact]
+    public void The_baked_parameters_are_read_in_place_without_allocating()
+    {
+        _ = BakedNarrowNet.TrainedParameters.Length;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ReadOnlySpan<float> first = BakedNarrowNet.TrainedParameters;
+        ReadOnlySpan<float> second = BakedNarrowNet.TrainedParameters;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.True(Unsafe.AreSame(ref MemoryMarshal.GetReference(first), ref MemoryMarshal.GetReference(second)), "Two reads gave two copies.");
     }
 
     /// <summary>The parameters of the weights file (docs/weights-format.md), read independently of the generator.</summary>

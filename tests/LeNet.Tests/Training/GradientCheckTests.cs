@@ -15,10 +15,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
 {
     private const double Step = 1e-5;
 
-    private static readonly ReferenceNetwork LeNet5Reference = new(1, 32, 32,
-        new RefConv(6, 5, Activation: Activation.ReLU), new RefPool(true, 2, 2),
-        new RefConv(16, 5, Activation: Activation.ReLU), new RefPool(true, 2, 2),
-        new RefDense(120, Activation.ReLU), new RefDense(84, Activation.ReLU), new RefDense(10, Activation.Softmax));
+    private static readonly ReferenceNetwork LeNet5Reference = ReferenceNetwork.LeNet5(channels: 1);
 
     private static readonly ReferenceNetwork MixedReference = new(2, 11, 11,
         new RefConv(3, 3, 2, 1, Activation.Tanh), new RefPool(false, 2, 1),

@@ -1,14 +1,14 @@
 using System;
 using System.IO;
 
-namespace LeNet.Sample.Tests;
+namespace LeNet.Tests.Shared;
 
-/// <summary>A fresh folder under the system's temporary folder, removed on dispose.</summary>
+/// <summary>A fresh folder under the system's temporary folder, deleted with everything in it on dispose.</summary>
 internal sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    public TempDirectory(string prefix = "lenet-tests")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lenet-sample-tests-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
