@@ -4,7 +4,7 @@ namespace LeNet.Sample;
 
 /// <summary>
 /// LeNet-5 for 28x28 MNIST digits zero-padded to 32x32: one input channel. lenet5-mnist.weights, written by the
-/// project's previous default training run (10 epochs, no augmentation: 99.30% test accuracy), is baked in: <c>LeNet5.CreateTrained()</c> needs no file.
+/// project's default training run (seed 1, 20 epochs with augmentation: 99.40% test accuracy, no subnormal weight), is baked in: <c>LeNet5.CreateTrained()</c> needs no file.
 /// </summary>
 [Network(Weights = "lenet5-mnist.weights")]
 [Input(height: 32, width: 32, channels: 1)]

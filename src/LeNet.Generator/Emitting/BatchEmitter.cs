@@ -27,7 +27,8 @@ internal static class BatchEmitter
             w.Lines($$"""
                 int global::LeNet.IBatchForward.BatchWorkspaceLength => {{batchKernels}}.ForwardLength;
 
-                void global::LeNet.IBatchForward.ForwardBlock(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count, global::System.Span<float> workspace) =>
+                void global::LeNet.IBatchForward.ForwardBlock(
+                    global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count, global::System.Span<float> workspace) =>
                     {{batchKernels}}.ForwardBlock(_parameters, inputs, outputs, count, workspace);
                 """);
             if (!trains)
@@ -55,7 +56,8 @@ internal static class BatchEmitter
                     {
                         if ((uint)labels[i] >= ClassCount)
                         {
-                            throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[i], $"Expected labels from 0 to {ClassCount - 1}, got {labels[i]} at index {i}.");
+                            throw new global::System.ArgumentOutOfRangeException(
+                                nameof(labels), labels[i], $"Expected labels from 0 to {ClassCount - 1}, got {labels[i]} at index {i}.");
                         }
                     }
 
@@ -72,12 +74,18 @@ internal static class BatchEmitter
                         return loss;
                     }
 
-                    global::LeNet.GeneratedCodeSupport.CheckMinimumLength(workspace.Length, {{batchKernels}}.TrainingLength, nameof(workspace));
+                    global::LeNet.GeneratedCodeSupport.CheckMinimumLength(
+                        workspace.Length, {{batchKernels}}.TrainingLength, nameof(workspace));
                     for (int start = 0; start < count; start += global::LeNet.BatchKernels.Lanes)
                     {
                         int n = global::System.Math.Min(global::LeNet.BatchKernels.Lanes, count - start);
                         loss += {{batchKernels}}.BackwardBlock(
-                            _parameters, inputs.Slice(start * InputLength, n * InputLength), labels.Slice(start, n), gradients, outputs.Slice(start * OutputLength, n * OutputLength), workspace);
+                            _parameters,
+                            inputs.Slice(start * InputLength, n * InputLength),
+                            labels.Slice(start, n),
+                            gradients,
+                            outputs.Slice(start * OutputLength, n * OutputLength),
+                            workspace);
                     }
 
                     return loss;

@@ -139,8 +139,11 @@ internal static class InferenceEmitter
         }
     }
 
-    private static string Summary(LayerShape conv, LayerShape? pool) =>
-        Xml.Escape(SurfaceEmitter.ShapeComment(conv)) + (pool is null ? string.Empty : ", then " + Xml.Escape(SurfaceEmitter.ShapeComment(pool))) + ".";
+    // The conv and the pool it absorbs as two sentences, so each is a line of its own in a long summary.
+    private static string[] Summary(LayerShape conv, LayerShape? pool, string detail) =>
+        pool is null
+            ? [Xml.Escape(SurfaceEmitter.ShapeComment(conv)) + ".", detail]
+            : [Xml.Escape(SurfaceEmitter.ShapeComment(conv)) + ";", "then " + Xml.Escape(SurfaceEmitter.ShapeComment(pool)) + ".", detail];
 
     /// <summary>
     /// A convolution vectorised over its output channels: each tap loads its weight for every channel at once from a
@@ -161,7 +164,7 @@ internal static class InferenceEmitter
         // Per tap: a weight load per group, a broadcast per position and a multiply-add per position and group.
         int bytesPerTap = (groups * LoadBytes) + (positions * (BroadcastBytes + (groups * FmaBytes)));
         KernelUnroll unroll = Budgeted(requested, k, bytesPerTap);
-        w.Summary(Summary(conv, pool), $"Output channels in the lanes of a {v}; overwrites y.");
+        w.Summary(Summary(conv, pool, $"Output channels in the lanes of a {v}; overwrites y."));
         using (w.Method($"public static void {name}", "ReadOnlySpan<float> x", "ReadOnlySpan<float> w", "ReadOnlySpan<float> b", "Span<float> y"))
         {
             w.Line(UnrollComment(requested, unroll));
@@ -340,7 +343,7 @@ internal static class InferenceEmitter
         // Per tap: a vector load per row, a broadcast per channel and a multiply-add per row and channel.
         int bytesPerTap = (rows * LoadBytes) + (channels * BroadcastBytes) + (channels * rows * FmaBytes);
         KernelUnroll unroll = Budgeted(requested, k, bytesPerTap);
-        w.Summary(Summary(conv, pool), $"{step.Columns} output columns in the lanes of a {V}; overwrites y.");
+        w.Summary(Summary(conv, pool, $"{step.Columns} output columns in the lanes of a {V}; overwrites y."));
         using (w.Method($"public static void {name}", "ReadOnlySpan<float> x", "ReadOnlySpan<float> w", "ReadOnlySpan<float> b", "Span<float> y"))
         {
             w.Line(UnrollComment(requested, unroll));
