@@ -73,9 +73,15 @@ internal sealed class ReferenceForward<T>
     // DROPOUT: y = x at inference; y_i = x_i * scale_i under a training mask.
     private static void Dropout(ReadOnlySpan<T> x, RefDropout dropout, Span<T> y)
     {
+        x.CopyTo(y);
+        if (dropout.Scale is not { } scale)
+        {
+            return;
+        }
+
         for (int i = 0; i < y.Length; i++)
         {
-            y[i] = dropout.Scale is { } scale ? x[i] * T.CreateChecked(scale[i]) : x[i];
+            y[i] *= T.CreateChecked(scale[i]);
         }
     }
 
