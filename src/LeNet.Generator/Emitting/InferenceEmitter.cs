@@ -147,8 +147,8 @@ internal static class InferenceEmitter
 
     /// <summary>
     /// A convolution vectorised over its output channels: each tap loads its weight for every channel at once from a
-    /// copy repacked as [ic][ky][kx][oc] (built from w on every call, so it can never be stale), and multiplies it by one
-    /// broadcast input. A pass keeps Rows x Columns output positions; with a pool, a pass is whole pool windows, pooled
+    /// copy repacked as [ic][ky][kx][oc] (transposed from w on every call, 16x16 blocks through registers, so it can never
+    /// be stale), and multiplies it by one broadcast input. A pass keeps Rows x Columns output positions; with a pool, a pass is whole pool windows, pooled
     /// and activated in registers. Results go out channel-last, then are transposed into y's (C,H,W).
     /// </summary>
     private static void Channels(SourceWriter w, string name, InferenceStep step, LayerShape conv, LayerShape? pool, KernelUnroll requested)
@@ -170,22 +170,13 @@ internal static class InferenceEmitter
             w.Line(UnrollComment(requested, unroll));
             w.Line("// The weights tap-major, [ic][ky][kx][oc]: one vector load is a tap's weight for every output channel.");
             w.Line($"Span<float> packed = stackalloc float[{SourceWriter.Int(conv.WeightLength)}];");
-            w.Line("ref float ws = ref MemoryMarshal.GetReference(w);");
+            w.Line($"InferenceKernels.Transpose(w, {outC}, {SourceWriter.Int(filter)}, packed);");
             w.Line("ref float ps = ref MemoryMarshal.GetReference(packed);");
-            using (w.Block($"for (int oc = 0; oc < {outC}; oc++)"))
-            {
-                w.Line($"int wi = {Times("oc", filter)};");
-                using (w.Block($"for (int tap = 0; tap < {filter}; tap++)"))
-                {
-                    w.Line($"Unsafe.Add(ref ps, {Times("tap", outC)} + oc) = Unsafe.Add(ref ws, wi + tap);");
-                }
-            }
 
             w.Line($"// Outputs channel-last, [position][oc], until the transpose at the end.");
             w.Line($"Span<float> channelLast = stackalloc float[{SourceWriter.Int(outC * outH * outW)}];");
             w.Line("ref float xs = ref MemoryMarshal.GetReference(x);");
             w.Line("ref float zs = ref MemoryMarshal.GetReference(channelLast);");
-            w.Line("ref float ys = ref MemoryMarshal.GetReference(y);");
             w.Line("ref float bs = ref MemoryMarshal.GetReference(b);");
             for (int g = 0; g < groups; g++)
             {
@@ -289,15 +280,7 @@ internal static class InferenceEmitter
             }
 
             w.Line("// [position][oc] -> (C,H,W).");
-            int plane = outH * outW;
-            using (w.Block($"for (int position = 0; position < {SourceWriter.Int(plane)}; position++)"))
-            {
-                w.Line($"int zi = {Times("position", outC)};");
-                using (w.Block($"for (int oc = 0; oc < {outC}; oc++)"))
-                {
-                    w.Line($"Unsafe.Add(ref ys, {Times("oc", plane)} + position) = Unsafe.Add(ref zs, zi + oc);");
-                }
-            }
+            w.Line($"InferenceKernels.Transpose(channelLast, {SourceWriter.Int(outH * outW)}, {outC}, y);");
 
             if (pool is null)
             {
