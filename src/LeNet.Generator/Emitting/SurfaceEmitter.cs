@@ -319,7 +319,8 @@ internal static class SurfaceEmitter
         };
         w.Lines($$"""
             /// <summary>
-            /// The loss Backward(input, label, ...) reports, from an output Forward wrote: {{meaning}}.
+            /// The loss Backward(input, label, ...) reports, from an output Forward wrote:
+            /// {{meaning}}.
             /// </summary>
             public static float LossOf({{ReadOnlySpan}} output, int label)
             {
