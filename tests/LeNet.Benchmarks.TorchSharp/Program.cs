@@ -1,15 +1,28 @@
 using System;
+using System.Globalization;
+using BenchmarkDotNet.Running;
 using TorchSharp;
 
 namespace LeNet.Benchmarks.Torch;
 
 internal static class Program
 {
-    private static void Main(string[] args)
+    private static int Main(string[] args)
     {
-        Console.WriteLine(LibTorchSharpPatch.EnsureLoadable());
-        Console.WriteLine(torch.__version__);
-        var x = torch.ones(2, 3);
-        Console.WriteLine((x * 2).sum().item<float>());
+        // Before anything touches TorchSharp, whose first call loads libLibTorchSharp.so.
+        Console.WriteLine($"libLibTorchSharp.so: {LibTorchSharpPatch.EnsureLoadable()}");
+        if (args.Length > 0 && args[0] == "check")
+        {
+            torch.set_num_threads(1);
+            Console.WriteLine($"seed-1 initialisation: {Agreement.Check(TrainingData.InitialParameters(), TrainingData.Test)}");
+            Console.WriteLine($"the sample's trained weights: {Agreement.Check(LeNet.Sample.LeNet5.CreateTrained().Parameters.ToArray(), TrainingData.Test)}");
+            return 0;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
     }
+
+    internal static int Int(string[] args, int index, int fallback) =>
+        args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 }
