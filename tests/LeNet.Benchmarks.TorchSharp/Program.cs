@@ -19,6 +19,18 @@ internal static class Program
             return 0;
         }
 
+        if (args.Length > 1 && args[0] == "train")
+        {
+            TrainingComparison.RoundRobin(Int(args, 1, 2), Int(args, 2, 5), Int(args, 3, TrainingBenchmarks.Images));
+            return 0;
+        }
+
+        if (args.Length > 1 && args[0] == "accuracy")
+        {
+            TrainingComparison.Accuracy(Int(args, 1, 2), Int(args, 2, 1));
+            return 0;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
