@@ -21,7 +21,7 @@ internal static class Program
 
         if (args.Length > 1 && args[0] == "train")
         {
-            TrainingComparison.RoundRobin(Int(args, 1, 2), Int(args, 2, 5), Int(args, 3, TrainingBenchmarks.Images));
+            TrainingComparison.RoundRobin(Array.ConvertAll(args[1].Split(','), t => int.Parse(t, CultureInfo.InvariantCulture)), Int(args, 2, 5), Int(args, 3, TrainingBenchmarks.Images));
             return 0;
         }
 
