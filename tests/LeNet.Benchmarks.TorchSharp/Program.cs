@@ -31,6 +31,14 @@ internal static class Program
             return 0;
         }
 
+        // Out of process, BenchmarkDotNet builds a project per benchmark whose output copies the 600 MB of libtorch
+        // again (its build timed out after 2 minutes here); in process, the rows share this program's patched copy.
+        if (Array.IndexOf(args, "--inProcess") < 0 && Array.IndexOf(args, "-i") < 0)
+        {
+            Console.WriteLine("Adding --inProcess: every benchmark runs in this process.");
+            args = [.. args, "--inProcess"];
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
