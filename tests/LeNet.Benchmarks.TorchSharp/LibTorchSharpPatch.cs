@@ -82,39 +82,42 @@ internal static class LibTorchSharpPatch
         throw new FileNotFoundException($"Expected {LibraryName} (from the TorchSharp package) under {folder}runtimes/linux-x64/native or beside the program; found neither. Build the project so that TorchSharp-cpu's native files are copied.");
     }
 
-    /// <summary>Marks <see cref="MissingVersion"/> weak in the ELF file at <paramref name="path"/>; returns what it did.</summary>
-    public static string Patch(string path)
+    /// <summary>
+    /// Marks <paramref name="version"/> of libstdc++.so.6 (by default <see cref="MissingVersion"/>) weak in the ELF file
+    /// at <paramref name="path"/>; returns what it did.
+    /// </summary>
+    public static string Patch(string path, string version = MissingVersion)
     {
         byte[] elf = File.ReadAllBytes(path);
-        (int flagsOffset, ushort versionIndex, ushort flags) = FindVersionNeed(elf, path);
+        (int flagsOffset, ushort versionIndex, ushort flags) = FindVersionNeed(elf, path, version);
         if (flagsOffset < 0)
         {
-            return $"needs no {MissingVersion}, left as is";
+            return $"needs no {version}, left as is";
         }
 
         if ((flags & WeakVersion) != 0)
         {
-            return $"{MissingVersion} already weak";
+            return $"{version} already weak";
         }
 
         string? user = RelocatedSymbolOfVersion(elf, versionIndex);
         if (user is not null)
         {
-            throw new InvalidOperationException($"{path}: a relocation refers to {user}, a symbol of {MissingVersion}; marking the version weak would leave it unbound, so the library is not patched.");
+            throw new InvalidOperationException($"{path}: a relocation refers to {user}, a symbol of {version}; marking the version weak would leave it unbound, so the library is not patched.");
         }
 
         BinaryPrimitives.WriteUInt16LittleEndian(elf.AsSpan(flagsOffset), (ushort)(flags | WeakVersion));
         string temporary = path + ".patching";
         File.WriteAllBytes(temporary, elf);
         File.Move(temporary, path, overwrite: true);
-        return $"{MissingVersion} marked weak (vna_flags at file offset 0x{flagsOffset:x}: 0x{flags:x} -> 0x{flags | WeakVersion:x})";
+        return $"{version} marked weak (vna_flags at file offset 0x{flagsOffset:x}: 0x{flags:x} -> 0x{flags | WeakVersion:x})";
     }
 
     /// <summary>
-    /// The file offset of <see cref="MissingVersion"/>'s <c>vna_flags</c> in the version needs of libstdc++.so.6, its
+    /// The file offset of <paramref name="wanted"/>'s <c>vna_flags</c> in the version needs of libstdc++.so.6, its
     /// version index (<c>vna_other</c>) and its flags; offset -1 when the library does not need it.
     /// </summary>
-    private static (int FlagsOffset, ushort VersionIndex, ushort Flags) FindVersionNeed(byte[] elf, string path)
+    private static (int FlagsOffset, ushort VersionIndex, ushort Flags) FindVersionNeed(byte[] elf, string path, string wanted)
     {
         Span<byte> span = elf;
         if (elf.Length < 64 || span[0] != 0x7f || span[1] != (byte)'E' || span[2] != (byte)'L' || span[3] != (byte)'F' || span[4] != 2 || span[5] != 1)
@@ -141,7 +144,7 @@ internal static class LibTorchSharpPatch
                 {
                     // Elf64_Vernaux: vna_hash (u32), vna_flags, vna_other (u16), vna_name, vna_next (u32).
                     string version = Name(elf, strings, BinaryPrimitives.ReadUInt32LittleEndian(span[(aux + 8)..]));
-                    if (file == "libstdc++.so.6" && version == MissingVersion)
+                    if (file == "libstdc++.so.6" && version == wanted)
                     {
                         return (aux + 4, BinaryPrimitives.ReadUInt16LittleEndian(span[(aux + 6)..]), BinaryPrimitives.ReadUInt16LittleEndian(span[(aux + 4)..]));
                     }
@@ -189,6 +192,55 @@ internal static class LibTorchSharpPatch
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Shows that the refusal is not vacuous: on a scratch copy of the library, marking <c>GLIBCXX_3.4</c> weak (a version
+    /// whose symbols are relocated all over) must be refused, and marking <see cref="MissingVersion"/> weak must change
+    /// exactly one byte. Returns what it saw; throws if either fails.
+    /// </summary>
+    public static string SelfCheck()
+    {
+        string library = Find(AppContext.BaseDirectory);
+        string scratch = Path.Combine(Path.GetTempPath(), $"lenet-{Environment.ProcessId}-{LibraryName}");
+        try
+        {
+            File.Copy(library, scratch, overwrite: true);
+            string refusal;
+            try
+            {
+                Patch(scratch, "GLIBCXX_3.4");
+                throw new InvalidOperationException($"Marking GLIBCXX_3.4 weak in {scratch} was not refused, though its symbols are relocated.");
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("a relocation refers to", StringComparison.Ordinal))
+            {
+                refusal = e.Message[(e.Message.IndexOf("refers to", StringComparison.Ordinal) + 10)..e.Message.IndexOf(',', StringComparison.Ordinal)];
+            }
+
+            // Undo this program's patch on the copy, then redo it and count the bytes it changes.
+            byte[] before = File.ReadAllBytes(scratch);
+            (int flagsOffset, _, ushort flags) = FindVersionNeed(before, scratch, MissingVersion);
+            BinaryPrimitives.WriteUInt16LittleEndian(before.AsSpan(flagsOffset), (ushort)(flags & ~WeakVersion));
+            File.WriteAllBytes(scratch, before);
+            Patch(scratch);
+            byte[] after = File.ReadAllBytes(scratch);
+            int changed = 0;
+            for (int i = 0; i < before.Length; i++)
+            {
+                changed += before[i] != after[i] ? 1 : 0;
+            }
+
+            if (changed != 1 || after.Length != before.Length)
+            {
+                throw new InvalidOperationException($"The patch changed {changed} bytes of {LibraryName} (and {before.Length} -> {after.Length} bytes long); expected exactly one.");
+            }
+
+            return $"GLIBCXX_3.4 refused (a relocation refers to {refusal}); {MissingVersion} changes 1 byte of {before.Length:N0}";
+        }
+        finally
+        {
+            File.Delete(scratch);
+        }
     }
 
     private static Section[] Sections(byte[] elf)

@@ -13,6 +13,7 @@ internal static class Program
         Console.WriteLine($"libLibTorchSharp.so: {LibTorchSharpPatch.EnsureLoadable()}");
         if (args.Length > 0 && args[0] == "check")
         {
+            Console.WriteLine($"patch: {LibTorchSharpPatch.SelfCheck()}");
             torch.set_num_threads(1);
             Console.WriteLine($"seed-1 initialisation: {Agreement.Check(TrainingData.InitialParameters(), TrainingData.Test)}");
             Console.WriteLine($"the sample's trained weights: {Agreement.Check(LeNet.Sample.LeNet5.CreateTrained().Parameters.ToArray(), TrainingData.Test)}");
