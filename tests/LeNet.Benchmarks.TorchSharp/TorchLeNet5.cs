@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -73,7 +74,7 @@ internal sealed class TorchLeNet5 : nn.Module<Tensor, Tensor>
     /// <summary>Every parameter's values (or, with <paramref name="gradients"/>, its gradient) flattened in the generated order.</summary>
     public float[] Flatten(bool gradients = false)
     {
-        var result = new System.Collections.Generic.List<float>();
+        var result = new List<float>();
         foreach (Parameter p in Ordered)
         {
             Tensor source = gradients ? p.grad ?? throw new InvalidOperationException($"{p.name} has no gradient; run a backward pass first.") : p;
