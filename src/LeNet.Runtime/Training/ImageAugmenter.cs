@@ -9,7 +9,7 @@ namespace LeNet.Training;
 /// displacement field) is allocated by the constructor, so <see cref="Apply(ReadOnlySpan{float}, Span{float}, int, int, int)"/>
 /// allocates nothing. One instance serves one thread at a time: the trainer keeps one per worker.
 /// </summary>
-public sealed class ImageAugmenter
+public sealed partial class ImageAugmenter
 {
     private readonly float[] _displacementX;
     private readonly float[] _displacementY;
@@ -188,73 +188,6 @@ public sealed class ImageAugmenter
                 destination[(x * rows) + y] = source[(y * columns) + x];
             }
         }
-    }
-
-    /// <summary>
-    /// Output pixel (x, y) reads the source at c + R(−θ)(p − c − t)/s (+ displacement): the inverse of scaling and
-    /// turning about the centre c, then shifting by t. Channels share the mapping.
-    /// </summary>
-    private void Resample(ReadOnlySpan<float> source, Span<float> destination, ImageTransform transform, ReadOnlySpan<float> displacementX, ReadOnlySpan<float> displacementY)
-    {
-        bool displaced = !displacementX.IsEmpty;
-        int plane = Height * Width;
-        float centreX = (Width - 1) * 0.5f;
-        float centreY = (Height - 1) * 0.5f;
-        double angle = transform.RotationDegrees * (Math.PI / 180.0);
-        float cos = (float)(Math.Cos(angle) / transform.Scale);
-        float sin = (float)(Math.Sin(angle) / transform.Scale);
-        for (int y = 0; y < Height; y++)
-        {
-            float v = y - centreY - transform.ShiftY;
-            for (int x = 0; x < Width; x++)
-            {
-                float u = x - centreX - transform.ShiftX;
-                int pixel = (y * Width) + x;
-                float sourceX = centreX + (cos * u) + (sin * v);
-                float sourceY = centreY - (sin * u) + (cos * v);
-                if (displaced)
-                {
-                    sourceX += displacementX[pixel];
-                    sourceY += displacementY[pixel];
-                }
-
-                // Beyond one pixel outside, every read is the fill or the edge: clamping keeps the floor in int range.
-                sourceX = Math.Clamp(sourceX, -2f, Width + 1f);
-                sourceY = Math.Clamp(sourceY, -2f, Height + 1f);
-                int x0 = (int)MathF.Floor(sourceX);
-                int y0 = (int)MathF.Floor(sourceY);
-                float fx = sourceX - x0;
-                float fy = sourceY - y0;
-                float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-                bool inside = (uint)x0 < (uint)(Width - 1) && (uint)y0 < (uint)(Height - 1);
-                for (int c = 0; c < Channels; c++)
-                {
-                    ReadOnlySpan<float> channel = source.Slice(c * plane, plane);
-                    float value;
-                    if (inside)
-                    {
-                        int at = (y0 * Width) + x0;
-                        value = (w00 * channel[at]) + (w01 * channel[at + 1]) + (w10 * channel[at + Width]) + (w11 * channel[at + Width + 1]);
-                    }
-                    else
-                    {
-                        value = (w00 * Read(channel, x0, y0)) + (w01 * Read(channel, x0 + 1, y0)) + (w10 * Read(channel, x0, y0 + 1)) + (w11 * Read(channel, x0 + 1, y0 + 1));
-                    }
-
-                    destination[(c * plane) + pixel] = value;
-                }
-            }
-        }
-    }
-
-    private float Read(ReadOnlySpan<float> channel, int x, int y)
-    {
-        if ((uint)x < (uint)Width && (uint)y < (uint)Height)
-        {
-            return channel[(y * Width) + x];
-        }
-
-        return Settings.Fill ?? channel[(Math.Clamp(y, 0, Height - 1) * Width) + Math.Clamp(x, 0, Width - 1)];
     }
 
     private void CheckLengths(ReadOnlySpan<float> source, Span<float> destination)
