@@ -55,7 +55,7 @@ public sealed partial class ImageAugmenter
     public ImageTransform Draw(int seed, int epoch, int index)
     {
         var random = new AugmentationRandom(seed, epoch, index);
-        return Draw(ref random);
+        return Draw(ref random, Settings.StrengthAt(epoch));
     }
 
     /// <summary>
@@ -67,17 +67,18 @@ public sealed partial class ImageAugmenter
     public void Apply(ReadOnlySpan<float> source, Span<float> destination, int seed, int epoch, int index)
     {
         CheckLengths(source, destination);
-        if (Settings.IsIdentity)
+        float strength = Settings.StrengthAt(epoch);
+        if (Settings.IsIdentity || strength == 0)
         {
             source.CopyTo(destination);
             return;
         }
 
         var random = new AugmentationRandom(seed, epoch, index);
-        ImageTransform transform = Draw(ref random);
+        ImageTransform transform = Draw(ref random, strength);
         if (Settings.ElasticAlpha > 0)
         {
-            FillDisplacements(ref random);
+            FillDisplacements(ref random, strength);
             Resample(source, destination, transform, _displacementX, _displacementY);
         }
         else
@@ -117,24 +118,26 @@ public sealed partial class ImageAugmenter
     internal void DrawDisplacements(int seed, int epoch, int index, Span<float> displacementX, Span<float> displacementY)
     {
         var random = new AugmentationRandom(seed, epoch, index);
-        Draw(ref random);
-        FillDisplacements(ref random);
+        float strength = Settings.StrengthAt(epoch);
+        Draw(ref random, strength);
+        FillDisplacements(ref random, strength);
         _displacementX.CopyTo(displacementX);
         _displacementY.CopyTo(displacementY);
     }
 
-    private ImageTransform Draw(ref AugmentationRandom random)
+    private ImageTransform Draw(ref AugmentationRandom random, float strength)
     {
-        // Always four draws in this order, so switching one transform on does not change what the others draw.
-        float shiftX = random.NextSymmetric(Settings.MaxShift);
-        float shiftY = random.NextSymmetric(Settings.MaxShift);
-        float rotation = random.NextSymmetric(Settings.MaxRotationDegrees);
-        float scale = 1f + random.NextSymmetric(Settings.MaxScale);
+        // Always four draws in this order, so switching one transform on does not change what the others draw; at
+        // full strength the ranges are multiplied by exactly 1.
+        float shiftX = random.NextSymmetric(Settings.MaxShift * strength);
+        float shiftY = random.NextSymmetric(Settings.MaxShift * strength);
+        float rotation = random.NextSymmetric(Settings.MaxRotationDegrees * strength);
+        float scale = 1f + random.NextSymmetric(Settings.MaxScale * strength);
         return new ImageTransform(shiftX, shiftY, rotation, scale);
     }
 
     /// <summary>Uniform noise in [−1, 1] per pixel and axis, smoothed by the Gaussian, times α (Simard et al. 2003, section 2).</summary>
-    private void FillDisplacements(ref AugmentationRandom random)
+    private void FillDisplacements(ref AugmentationRandom random, float strength)
     {
         for (int i = 0; i < _displacementX.Length; i++)
         {
@@ -142,19 +145,19 @@ public sealed partial class ImageAugmenter
             _displacementY[i] = random.NextSymmetric(1f);
         }
 
-        Smooth(_displacementX);
-        Smooth(_displacementY);
+        Smooth(_displacementX, Settings.ElasticAlpha * strength);
+        Smooth(_displacementY, Settings.ElasticAlpha * strength);
     }
 
     /// <summary>
     /// Separable Gaussian blur in place, edges repeated, scaled by α: down the columns, then (transposed) along the
     /// rows, each pass one vector multiply-add of the whole plane per kernel tap.
     /// </summary>
-    private void Smooth(Span<float> field)
+    private void Smooth(Span<float> field, float alpha)
     {
         BlurColumns(field, _transposed, Height, Width, 1f);
         Transpose(_transposed, field, Height, Width);
-        BlurColumns(field, _transposed, Width, Height, Settings.ElasticAlpha);
+        BlurColumns(field, _transposed, Width, Height, alpha);
         Transpose(_transposed, field, Width, Height);
     }
 

@@ -22,7 +22,7 @@ internal static class DefaultTraining
     public const string Optimizer = "adam";
 
     /// <summary>Adam trains LeNet-5 better at 0.002 with cosine decay than at its standard 0.001 (measured on seeds 1 and 2).</summary>
-    public const float LearningRate = 0.002f;
+    public const float LearningRate = 0.003f;
 
     public const string Schedule = "cosine";
 
@@ -30,6 +30,12 @@ internal static class DefaultTraining
     public const float WeightDecay = 0f;
 
     public const string Augmentation = "default";
+
+    /// <summary>The default augmentation ramps in over the first epochs: the first trains on the images as they are.</summary>
+    public const int AugmentationRampEpochs = 2;
+
+    /// <summary>Decay of the moving average of the weights that the run evaluates and saves (about the last 500 steps).</summary>
+    public const float WeightAverageDecay = 0.998f;
 
     public const int Seed = 1;
 
@@ -51,8 +57,8 @@ internal static class DefaultTraining
     public static ImageAugmentation? AugmentationFor(string name) => name switch
     {
         "none" => null,
-        "elastic" => new ImageAugmentation { ElasticAlpha = ElasticAlpha, ElasticSigma = ElasticSigma },
-        _ => new ImageAugmentation(),
+        "elastic" => new ImageAugmentation { ElasticAlpha = ElasticAlpha, ElasticSigma = ElasticSigma, RampEpochs = AugmentationRampEpochs },
+        _ => new ImageAugmentation { RampEpochs = AugmentationRampEpochs },
     };
 
     /// <summary>The trainer options of the default run for <paramref name="seed"/> over <paramref name="epochs"/> epochs.</summary>
