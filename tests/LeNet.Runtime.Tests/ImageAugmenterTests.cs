@@ -219,7 +219,7 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
-    public void Distortions_ramp_in_over_the_first_epochs()
+    public void Distortions_ramp_in_over_the_first_epochs_and_end_at_the_end_epoch()
     {
         var full = new ImageAugmentation { MaxShift = 3, MaxRotationDegrees = 12, MaxScale = 0.2f, ElasticAlpha = 8, ElasticSigma = 2 };
         var ramped = full with { RampEpochs = 2 };
@@ -243,6 +243,17 @@ public sealed class ImageAugmenterTests
             Assert.Equal(expected, output);
             Assert.Equal(new ImageAugmenter(same, 256).Draw(seed: 1, epoch, index: 3), augmenter.Draw(seed: 1, epoch, index: 3));
         }
+
+        // From EndEpoch on, the images as they are again.
+        var ended = ramped with { EndEpoch = 4 };
+        augmenter = new ImageAugmenter(ended, 256);
+        augmenter.Apply(image, output, seed: 1, epoch: 3, index: 3);
+        Assert.NotEqual(image, output);
+        augmenter.Apply(image, output, seed: 1, epoch: 4, index: 3);
+        Assert.Equal(image, output);
+        Assert.Equal(ImageTransform.Identity, augmenter.Draw(seed: 1, epoch: 9, index: 3));
+        Assert.Equal("shift=3, rotation=12, scale=0.2, elastic=8, sigma=2, ramp=2, end=4", ImageAugmentation.Describe(ended));
+        Assert.Contains("EndEpoch", Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(full with { EndEpoch = -1 }, 256)).Message);
 
         Assert.Equal(0.5f, ramped.StrengthAt(1));
         Assert.Equal(1f, full.StrengthAt(0));

@@ -50,6 +50,12 @@ public sealed record ImageAugmentation
     /// </summary>
     public int RampEpochs { get; init; }
 
+    /// <summary>
+    /// The first epoch (0-based) that trains on the images as they are again, so that the last epochs fit the
+    /// undistorted data the network will see; 0 (the default) keeps the distortions to the end of the run.
+    /// </summary>
+    public int EndEpoch { get; init; }
+
     /// <summary>Channels per image; every channel gets the same distortion (1).</summary>
     public int Channels { get; init; } = 1;
 
@@ -59,8 +65,12 @@ public sealed record ImageAugmentation
     /// <summary>Columns per image; 0 (the default) takes square images from the network's input length and <see cref="Channels"/>.</summary>
     public int Width { get; init; }
 
-    /// <summary>The fraction of the full distortion used in epoch <paramref name="epoch"/> (0-based): e / <see cref="RampEpochs"/> while ramping in, then 1.</summary>
-    public float StrengthAt(int epoch) => epoch >= RampEpochs ? 1f : Math.Max(0, epoch) / (float)RampEpochs;
+    /// <summary>
+    /// The fraction of the full distortion used in epoch <paramref name="epoch"/> (0-based): e / <see cref="RampEpochs"/>
+    /// while ramping in, then 1, and 0 from <see cref="EndEpoch"/> on when that is set.
+    /// </summary>
+    public float StrengthAt(int epoch) =>
+        EndEpoch > 0 && epoch >= EndEpoch ? 0f : epoch >= RampEpochs ? 1f : Math.Max(0, epoch) / (float)RampEpochs;
 
     /// <summary>Whether the settings change an image at all.</summary>
     public bool IsIdentity => MaxShift == 0 && MaxRotationDegrees == 0 && MaxScale == 0 && ElasticAlpha == 0;
@@ -87,6 +97,11 @@ public sealed record ImageAugmentation
         if (augmentation.RampEpochs > 0)
         {
             text.Append(invariant, $", ramp={augmentation.RampEpochs}");
+        }
+
+        if (augmentation.EndEpoch > 0)
+        {
+            text.Append(invariant, $", end={augmentation.EndEpoch}");
         }
 
         if (augmentation.Fill is float fill)
@@ -124,6 +139,11 @@ public sealed record ImageAugmentation
         if (RampEpochs < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(RampEpochs), RampEpochs, "Expected 0 or more epochs to ramp the distortions in over.");
+        }
+
+        if (EndEpoch < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EndEpoch), EndEpoch, "Expected 0 (distort to the end) or the first epoch to train undistorted.");
         }
 
         if (Channels <= 0 || Height < 0 || Width < 0)
