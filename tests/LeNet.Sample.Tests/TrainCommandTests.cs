@@ -173,7 +173,7 @@ public sealed class TrainCommandTests(TrainedModel model)
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains($"Checkpoint '{copy}': trained with other settings", result.Error, StringComparison.Ordinal);
         Assert.Contains("seed: the checkpoint has 1, this trainer has 2", result.Error, StringComparison.Ordinal);
-        Assert.Contains("augmentation: the checkpoint has shift=2, rotation=10, scale=0.1, this trainer has none", result.Error, StringComparison.Ordinal);
+        Assert.Contains("augmentation: the checkpoint has shift=2, rotation=10, scale=0.1, ramp=2, this trainer has none", result.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(folder.File("next.ckpt")));
     }
 
