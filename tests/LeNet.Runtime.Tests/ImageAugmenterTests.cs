@@ -219,6 +219,49 @@ public sealed class ImageAugmenterTests
     }
 
     [Fact]
+    public void Distortions_ramp_in_over_the_first_epochs_and_end_at_the_end_epoch()
+    {
+        var full = new ImageAugmentation { MaxShift = 3, MaxRotationDegrees = 12, MaxScale = 0.2f, ElasticAlpha = 8, ElasticSigma = 2 };
+        var ramped = full with { RampEpochs = 2 };
+        var half = full with { MaxShift = full.MaxShift * 0.5f, MaxRotationDegrees = full.MaxRotationDegrees * 0.5f, MaxScale = full.MaxScale * 0.5f, ElasticAlpha = full.ElasticAlpha * 0.5f };
+        var random = new Random(2);
+        float[] image = Enumerable.Range(0, 256).Select(_ => (float)random.NextDouble()).ToArray();
+        var output = new float[256];
+        var expected = new float[256];
+        var augmenter = new ImageAugmenter(ramped, 256);
+
+        // Epoch 0 trains on the images as they are.
+        augmenter.Apply(image, output, seed: 1, epoch: 0, index: 3);
+        Assert.Equal(image, output);
+        Assert.Equal(ImageTransform.Identity, augmenter.Draw(seed: 1, epoch: 0, index: 3));
+
+        // Epoch 1 draws the same numbers at half the ranges; from epoch 2 on the full distortion.
+        foreach ((int epoch, ImageAugmentation same) in new[] { (1, half), (2, full), (5, full) })
+        {
+            augmenter.Apply(image, output, seed: 1, epoch, index: 3);
+            new ImageAugmenter(same, 256).Apply(image, expected, seed: 1, epoch, index: 3);
+            Assert.Equal(expected, output);
+            Assert.Equal(new ImageAugmenter(same, 256).Draw(seed: 1, epoch, index: 3), augmenter.Draw(seed: 1, epoch, index: 3));
+        }
+
+        // From EndEpoch on, the images as they are again.
+        var ended = ramped with { EndEpoch = 4 };
+        augmenter = new ImageAugmenter(ended, 256);
+        augmenter.Apply(image, output, seed: 1, epoch: 3, index: 3);
+        Assert.NotEqual(image, output);
+        augmenter.Apply(image, output, seed: 1, epoch: 4, index: 3);
+        Assert.Equal(image, output);
+        Assert.Equal(ImageTransform.Identity, augmenter.Draw(seed: 1, epoch: 9, index: 3));
+        Assert.Equal("shift=3, rotation=12, scale=0.2, elastic=8, sigma=2, ramp=2, end=4", ImageAugmentation.Describe(ended));
+        Assert.Contains("EndEpoch", Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(full with { EndEpoch = -1 }, 256)).Message);
+
+        Assert.Equal(0.5f, ramped.StrengthAt(1));
+        Assert.Equal(1f, full.StrengthAt(0));
+        Assert.Equal("shift=3, rotation=12, scale=0.2, elastic=8, sigma=2, ramp=2", ImageAugmentation.Describe(ramped));
+        Assert.Contains("RampEpochs", Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(full with { RampEpochs = -1 }, 256)).Message);
+    }
+
+    [Fact]
     public void Bad_settings_and_shapes_are_refused_naming_what_was_expected()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ImageAugmenter(new ImageAugmentation { MaxShift = -1 }, 25));

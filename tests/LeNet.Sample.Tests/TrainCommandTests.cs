@@ -109,13 +109,24 @@ public sealed class TrainCommandTests(TrainedModel model)
     }
 
     [Fact]
+    public void The_weight_average_decay_must_be_below_one()
+    {
+        foreach (string decay in new[] { "1", "-0.1", "NaN" })
+        {
+            SampleResult result = SampleProcess.Run(["train", "--average", decay]);
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains($"Option --average expects a number from 0 up to (not including) 1, got '{decay}'.", result.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Train_help_works_like_help()
     {
         SampleResult train = SampleProcess.Run(["train", "--help"]);
         SampleResult root = SampleProcess.Run(["--help"]);
         Assert.Equal(0, train.ExitCode);
         Assert.Equal(0, root.ExitCode);
-        foreach (string option in new[] { "--epochs", "--save", "--resume", "--threads", "--json", "--plots", "--download" })
+        foreach (string option in new[] { "--epochs", "--save", "--resume", "--threads", "--json", "--plots", "--download", "--average" })
         {
             Assert.Contains(option, train.Output, StringComparison.Ordinal);
             Assert.Contains(option, root.Output, StringComparison.Ordinal);
@@ -162,7 +173,7 @@ public sealed class TrainCommandTests(TrainedModel model)
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains($"Checkpoint '{copy}': trained with other settings", result.Error, StringComparison.Ordinal);
         Assert.Contains("seed: the checkpoint has 1, this trainer has 2", result.Error, StringComparison.Ordinal);
-        Assert.Contains("augmentation: the checkpoint has shift=2, rotation=10, scale=0.1, this trainer has none", result.Error, StringComparison.Ordinal);
+        Assert.Contains("augmentation: the checkpoint has shift=2, rotation=10, scale=0.1, ramp=2, this trainer has none", result.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(folder.File("next.ckpt")));
     }
 

@@ -43,6 +43,19 @@ public sealed record ImageAugmentation
     /// </summary>
     public float? Fill { get; init; }
 
+    /// <summary>
+    /// Epochs over which the distortions ramp in (0, the default: full strength from the first epoch). In epoch e
+    /// (0-based) below RampEpochs every range (shift, rotation, scale, elastic α) is scaled by e / RampEpochs, so the
+    /// first epoch trains on the images as they are and learns fastest, and later epochs get the full distortions.
+    /// </summary>
+    public int RampEpochs { get; init; }
+
+    /// <summary>
+    /// The first epoch (0-based) that trains on the images as they are again, so that the last epochs fit the
+    /// undistorted data the network will see; 0 (the default) keeps the distortions to the end of the run.
+    /// </summary>
+    public int EndEpoch { get; init; }
+
     /// <summary>Channels per image; every channel gets the same distortion (1).</summary>
     public int Channels { get; init; } = 1;
 
@@ -51,6 +64,13 @@ public sealed record ImageAugmentation
 
     /// <summary>Columns per image; 0 (the default) takes square images from the network's input length and <see cref="Channels"/>.</summary>
     public int Width { get; init; }
+
+    /// <summary>
+    /// The fraction of the full distortion used in epoch <paramref name="epoch"/> (0-based): e / <see cref="RampEpochs"/>
+    /// while ramping in, then 1, and 0 from <see cref="EndEpoch"/> on when that is set.
+    /// </summary>
+    public float StrengthAt(int epoch) =>
+        EndEpoch > 0 && epoch >= EndEpoch ? 0f : epoch >= RampEpochs ? 1f : Math.Max(0, epoch) / (float)RampEpochs;
 
     /// <summary>Whether the settings change an image at all.</summary>
     public bool IsIdentity => MaxShift == 0 && MaxRotationDegrees == 0 && MaxScale == 0 && ElasticAlpha == 0;
@@ -72,6 +92,16 @@ public sealed record ImageAugmentation
         if (augmentation.ElasticAlpha > 0)
         {
             text.Append(invariant, $", elastic={augmentation.ElasticAlpha}, sigma={augmentation.ElasticSigma}");
+        }
+
+        if (augmentation.RampEpochs > 0)
+        {
+            text.Append(invariant, $", ramp={augmentation.RampEpochs}");
+        }
+
+        if (augmentation.EndEpoch > 0)
+        {
+            text.Append(invariant, $", end={augmentation.EndEpoch}");
         }
 
         if (augmentation.Fill is float fill)
@@ -104,6 +134,16 @@ public sealed record ImageAugmentation
         if (Fill is float fill && !float.IsFinite(fill))
         {
             throw new ArgumentOutOfRangeException(nameof(Fill), fill, "Expected a finite fill value, or null to repeat the edge pixels.");
+        }
+
+        if (RampEpochs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RampEpochs), RampEpochs, "Expected 0 or more epochs to ramp the distortions in over.");
+        }
+
+        if (EndEpoch < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EndEpoch), EndEpoch, "Expected 0 (distort to the end) or the first epoch to train undistorted.");
         }
 
         if (Channels <= 0 || Height < 0 || Width < 0)

@@ -9,7 +9,7 @@ namespace LeNet.Training;
 /// displacement field) is allocated by the constructor, so <see cref="Apply(ReadOnlySpan{float}, Span{float}, int, int, int)"/>
 /// allocates nothing. One instance serves one thread at a time: the trainer keeps one per worker.
 /// </summary>
-public sealed class ImageAugmenter
+public sealed partial class ImageAugmenter
 {
     private readonly float[] _displacementX;
     private readonly float[] _displacementY;
@@ -55,7 +55,7 @@ public sealed class ImageAugmenter
     public ImageTransform Draw(int seed, int epoch, int index)
     {
         var random = new AugmentationRandom(seed, epoch, index);
-        return Draw(ref random);
+        return Draw(ref random, Settings.StrengthAt(epoch));
     }
 
     /// <summary>
@@ -67,17 +67,18 @@ public sealed class ImageAugmenter
     public void Apply(ReadOnlySpan<float> source, Span<float> destination, int seed, int epoch, int index)
     {
         CheckLengths(source, destination);
-        if (Settings.IsIdentity)
+        float strength = Settings.StrengthAt(epoch);
+        if (Settings.IsIdentity || strength == 0)
         {
             source.CopyTo(destination);
             return;
         }
 
         var random = new AugmentationRandom(seed, epoch, index);
-        ImageTransform transform = Draw(ref random);
+        ImageTransform transform = Draw(ref random, strength);
         if (Settings.ElasticAlpha > 0)
         {
-            FillDisplacements(ref random);
+            FillDisplacements(ref random, strength);
             Resample(source, destination, transform, _displacementX, _displacementY);
         }
         else
@@ -117,24 +118,26 @@ public sealed class ImageAugmenter
     internal void DrawDisplacements(int seed, int epoch, int index, Span<float> displacementX, Span<float> displacementY)
     {
         var random = new AugmentationRandom(seed, epoch, index);
-        Draw(ref random);
-        FillDisplacements(ref random);
+        float strength = Settings.StrengthAt(epoch);
+        Draw(ref random, strength);
+        FillDisplacements(ref random, strength);
         _displacementX.CopyTo(displacementX);
         _displacementY.CopyTo(displacementY);
     }
 
-    private ImageTransform Draw(ref AugmentationRandom random)
+    private ImageTransform Draw(ref AugmentationRandom random, float strength)
     {
-        // Always four draws in this order, so switching one transform on does not change what the others draw.
-        float shiftX = random.NextSymmetric(Settings.MaxShift);
-        float shiftY = random.NextSymmetric(Settings.MaxShift);
-        float rotation = random.NextSymmetric(Settings.MaxRotationDegrees);
-        float scale = 1f + random.NextSymmetric(Settings.MaxScale);
+        // Always four draws in this order, so switching one transform on does not change what the others draw; at
+        // full strength the ranges are multiplied by exactly 1.
+        float shiftX = random.NextSymmetric(Settings.MaxShift * strength);
+        float shiftY = random.NextSymmetric(Settings.MaxShift * strength);
+        float rotation = random.NextSymmetric(Settings.MaxRotationDegrees * strength);
+        float scale = 1f + random.NextSymmetric(Settings.MaxScale * strength);
         return new ImageTransform(shiftX, shiftY, rotation, scale);
     }
 
     /// <summary>Uniform noise in [−1, 1] per pixel and axis, smoothed by the Gaussian, times α (Simard et al. 2003, section 2).</summary>
-    private void FillDisplacements(ref AugmentationRandom random)
+    private void FillDisplacements(ref AugmentationRandom random, float strength)
     {
         for (int i = 0; i < _displacementX.Length; i++)
         {
@@ -142,19 +145,19 @@ public sealed class ImageAugmenter
             _displacementY[i] = random.NextSymmetric(1f);
         }
 
-        Smooth(_displacementX);
-        Smooth(_displacementY);
+        Smooth(_displacementX, Settings.ElasticAlpha * strength);
+        Smooth(_displacementY, Settings.ElasticAlpha * strength);
     }
 
     /// <summary>
     /// Separable Gaussian blur in place, edges repeated, scaled by α: down the columns, then (transposed) along the
     /// rows, each pass one vector multiply-add of the whole plane per kernel tap.
     /// </summary>
-    private void Smooth(Span<float> field)
+    private void Smooth(Span<float> field, float alpha)
     {
         BlurColumns(field, _transposed, Height, Width, 1f);
         Transpose(_transposed, field, Height, Width);
-        BlurColumns(field, _transposed, Width, Height, Settings.ElasticAlpha);
+        BlurColumns(field, _transposed, Width, Height, alpha);
         Transpose(_transposed, field, Width, Height);
     }
 
@@ -188,73 +191,6 @@ public sealed class ImageAugmenter
                 destination[(x * rows) + y] = source[(y * columns) + x];
             }
         }
-    }
-
-    /// <summary>
-    /// Output pixel (x, y) reads the source at c + R(−θ)(p − c − t)/s (+ displacement): the inverse of scaling and
-    /// turning about the centre c, then shifting by t. Channels share the mapping.
-    /// </summary>
-    private void Resample(ReadOnlySpan<float> source, Span<float> destination, ImageTransform transform, ReadOnlySpan<float> displacementX, ReadOnlySpan<float> displacementY)
-    {
-        bool displaced = !displacementX.IsEmpty;
-        int plane = Height * Width;
-        float centreX = (Width - 1) * 0.5f;
-        float centreY = (Height - 1) * 0.5f;
-        double angle = transform.RotationDegrees * (Math.PI / 180.0);
-        float cos = (float)(Math.Cos(angle) / transform.Scale);
-        float sin = (float)(Math.Sin(angle) / transform.Scale);
-        for (int y = 0; y < Height; y++)
-        {
-            float v = y - centreY - transform.ShiftY;
-            for (int x = 0; x < Width; x++)
-            {
-                float u = x - centreX - transform.ShiftX;
-                int pixel = (y * Width) + x;
-                float sourceX = centreX + (cos * u) + (sin * v);
-                float sourceY = centreY - (sin * u) + (cos * v);
-                if (displaced)
-                {
-                    sourceX += displacementX[pixel];
-                    sourceY += displacementY[pixel];
-                }
-
-                // Beyond one pixel outside, every read is the fill or the edge: clamping keeps the floor in int range.
-                sourceX = Math.Clamp(sourceX, -2f, Width + 1f);
-                sourceY = Math.Clamp(sourceY, -2f, Height + 1f);
-                int x0 = (int)MathF.Floor(sourceX);
-                int y0 = (int)MathF.Floor(sourceY);
-                float fx = sourceX - x0;
-                float fy = sourceY - y0;
-                float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-                bool inside = (uint)x0 < (uint)(Width - 1) && (uint)y0 < (uint)(Height - 1);
-                for (int c = 0; c < Channels; c++)
-                {
-                    ReadOnlySpan<float> channel = source.Slice(c * plane, plane);
-                    float value;
-                    if (inside)
-                    {
-                        int at = (y0 * Width) + x0;
-                        value = (w00 * channel[at]) + (w01 * channel[at + 1]) + (w10 * channel[at + Width]) + (w11 * channel[at + Width + 1]);
-                    }
-                    else
-                    {
-                        value = (w00 * Read(channel, x0, y0)) + (w01 * Read(channel, x0 + 1, y0)) + (w10 * Read(channel, x0, y0 + 1)) + (w11 * Read(channel, x0 + 1, y0 + 1));
-                    }
-
-                    destination[(c * plane) + pixel] = value;
-                }
-            }
-        }
-    }
-
-    private float Read(ReadOnlySpan<float> channel, int x, int y)
-    {
-        if ((uint)x < (uint)Width && (uint)y < (uint)Height)
-        {
-            return channel[(y * Width) + x];
-        }
-
-        return Settings.Fill ?? channel[(Math.Clamp(y, 0, Height - 1) * Width) + Math.Clamp(x, 0, Width - 1)];
     }
 
     private void CheckLengths(ReadOnlySpan<float> source, Span<float> destination)

@@ -38,6 +38,20 @@ internal static class Parsing
         return value;
     }
 
+    /// <summary>A number in [0, 1), such as a decay.</summary>
+    public static float FractionBelowOne(ArgumentResult result)
+    {
+        string option = OptionName(result);
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        bool parsed = float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value);
+        if (!parsed || !(value >= 0 && value < 1))
+        {
+            result.AddError($"Option {option} expects a number from 0 up to (not including) 1, got '{text}'.");
+        }
+
+        return value;
+    }
+
     private static string OptionName(ArgumentResult result) =>
         result.Parent is OptionResult option ? option.Option.Name : result.Argument.Name;
 }

@@ -14,11 +14,12 @@ internal sealed class TrainCommand
     private readonly Option<int> _epochs = new("--epochs") { Description = "epochs to train, in all (a resumed run continues up to this)", DefaultValueFactory = _ => DefaultTraining.Epochs, CustomParser = r => Parsing.IntegerIn(r, 1, 10_000), HelpName = "N" };
     private readonly Option<int> _batch = new("--batch") { Description = "mini-batch size", DefaultValueFactory = _ => DefaultTraining.BatchSize, CustomParser = r => Parsing.IntegerIn(r, 1, 60_000), HelpName = "M" };
     private readonly Option<string> _optimizer = new("--optimizer") { Description = "sgd | momentum | rmsprop | adam", DefaultValueFactory = _ => DefaultTraining.Optimizer, HelpName = "NAME" };
-    private readonly Option<float?> _lr = new("--lr") { Description = "base learning rate (adam 0.002; otherwise the optimizer's default: rmsprop 0.001, sgd and momentum 0.1)", CustomParser = r => Parsing.FloatIn(r, 0, minExclusive: true), HelpName = "X" };
+    private readonly Option<float?> _lr = new("--lr") { Description = "base learning rate (adam 0.003; otherwise the optimizer's default: rmsprop 0.001, sgd and momentum 0.1)", CustomParser = r => Parsing.FloatIn(r, 0, minExclusive: true), HelpName = "X" };
     private readonly Option<string> _schedule = new("--schedule") { Description = "constant | cosine | step (cosine decays to 1% of the rate over the run)", DefaultValueFactory = _ => DefaultTraining.Schedule, HelpName = "NAME" };
     private readonly Option<float> _weightDecay = new("--weight-decay") { Description = "L2 weight decay on the weights", DefaultValueFactory = _ => DefaultTraining.WeightDecay, CustomParser = r => Parsing.FloatIn(r, 0, minExclusive: false), HelpName = "X" };
     private readonly Option<string> _network = new("--network") { Description = "lenet5 (the lecture's LeNet-5: ReLU, max pooling) | lecun1998 (the 1998 LeNet-5: tanh, average pooling, C5 a convolution)", DefaultValueFactory = _ => "lenet5", HelpName = "NAME" };
     private readonly Option<string> _augment = new("--augment") { Description = "none | default (shift 2 px, rotation 10 degrees, scale 10%) | elastic (default plus elastic distortion, for handwriting)", DefaultValueFactory = _ => DefaultTraining.Augmentation, HelpName = "NAME" };
+    private readonly Option<float> _average = new("--average") { Description = "decay of the moving average of the weights that the run evaluates and saves (0: the last step's weights)", DefaultValueFactory = _ => DefaultTraining.WeightAverageDecay, CustomParser = Parsing.FractionBelowOne, HelpName = "D" };
     private readonly Option<int> _seed = new("--seed") { Description = "seed for initialisation, shuffling and augmentation", DefaultValueFactory = _ => DefaultTraining.Seed, HelpName = "S" };
     private readonly Option<int> _threads = SampleCli.ThreadsOption();
     private readonly Option<int?> _limit = new("--limit") { Description = "train on the first N training images only", CustomParser = r => Parsing.IntegerIn(r, 1, int.MaxValue), HelpName = "N" };
@@ -48,7 +49,7 @@ internal sealed class TrainCommand
 
     private void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { _data, _download, _network, _epochs, _batch, _optimizer, _lr, _schedule, _weightDecay, _augment, _seed, _threads, _limit, _save, _resume, _plots, _json })
+        foreach (Option option in new Option[] { _data, _download, _network, _epochs, _batch, _optimizer, _lr, _schedule, _weightDecay, _augment, _average, _seed, _threads, _limit, _save, _resume, _plots, _json })
         {
             command.Options.Add(option);
         }
@@ -71,6 +72,7 @@ internal sealed class TrainCommand
             Schedule = parsed.GetValue(_schedule)!,
             WeightDecay = parsed.GetValue(_weightDecay),
             Augmentation = parsed.GetValue(_augment)!,
+            WeightAverageDecay = parsed.GetValue(_average),
             Seed = parsed.GetValue(_seed),
             Threads = parsed.GetValue(_threads),
             Limit = parsed.GetValue(_limit),

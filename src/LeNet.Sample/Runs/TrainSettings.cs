@@ -27,6 +27,9 @@ internal sealed record TrainSettings
     /// <summary>Distortions of the training images: <c>none</c>, <c>default</c> (shift, rotation, scale) or <c>elastic</c> (those plus Simard's elastic distortion).</summary>
     public string Augmentation { get; init; } = DefaultTraining.Augmentation;
 
+    /// <summary>Decay of the weight average that is evaluated and saved (<see cref="DefaultTraining.WeightAverageDecay"/>); 0 for the last step's weights.</summary>
+    public float WeightAverageDecay { get; init; } = DefaultTraining.WeightAverageDecay;
+
     public int Seed { get; init; } = DefaultTraining.Seed;
 
     public int Threads { get; init; } = 1;

@@ -57,6 +57,11 @@ internal static class TrainingRun
             history.AddRange(TrainingHistory.Load(TrainingHistory.PathFor(resume)).FindAll(r => r.Epoch <= trainer.CompletedEpochs));
         }
 
+        // The run evaluates and saves the moving average of the weights, started where training starts (or resumes).
+        WeightAverage? average = settings.WeightAverageDecay > 0 ? new WeightAverage(settings.WeightAverageDecay, network.Parameters) : null;
+        TNet averaged = average is null ? network : TNet.Create();
+        Action<BatchProgress>? afterBatch = average is null ? null : _ => average.Update(network.Parameters);
+
         string? directory = LocateData(settings);
         if (directory is null)
         {
@@ -100,14 +105,14 @@ internal static class TrainingRun
             double trainSeconds = history.Count > 0 ? history[^1].TrainSeconds : 0;
             long imagesTrained = 0;
             double runSeconds = 0;
-            Evaluation evaluation = trainer.Evaluate(test);
+            Evaluation evaluation = Evaluate(averaged, average, test, settings.Threads);
             string? stoppedMessage = null;
             while (trainer.CompletedEpochs < settings.Epochs && stoppedMessage is null)
             {
                 EpochReport report;
                 try
                 {
-                    report = live ? TrainWithProgressBar(trainer, train, settings.Epochs, stop.Token) : trainer.TrainEpoch(train, null, stop.Token);
+                    report = live ? TrainWithProgressBar(trainer, train, settings.Epochs, afterBatch, stop.Token) : trainer.TrainEpoch(train, afterBatch, stop.Token);
                 }
                 catch (OperationCanceledException stopped)
                 {
@@ -118,7 +123,7 @@ internal static class TrainingRun
                 trainSeconds += report.Seconds;
                 runSeconds += report.Seconds;
                 imagesTrained += train.Count;
-                evaluation = trainer.Evaluate(test);
+                evaluation = Evaluate(averaged, average, test, settings.Threads);
                 var record = new EpochRecord(report.Epoch, report.Loss, report.TrainAccuracy, evaluation.Accuracy, report.Seconds, trainSeconds, report.ImagesPerSecond);
                 history.Add(record);
                 if (settings.Json)
@@ -138,6 +143,12 @@ internal static class TrainingRun
                         report.ImagesPerSecond,
                         report.AllocatedBytes));
                 }
+            }
+
+            if (average is not null)
+            {
+                // The checkpoint holds the averaged weights, the ones evaluated; a resume trains on from them.
+                average.Parameters.CopyTo(network.Parameters);
             }
 
             trainer.SaveCheckpoint(settings.SavePath);
@@ -207,7 +218,15 @@ internal static class TrainingRun
         return downloader.DownloadAll(target, CancellationToken.None) ? target : null;
     }
 
-    private static EpochReport TrainWithProgressBar<TNet>(Trainer<TNet> trainer, Dataset train, int epochs, CancellationToken stop)
+    /// <summary>The accuracy of the averaged weights (copied into <paramref name="averaged"/>), or of the network itself without an average.</summary>
+    private static Evaluation Evaluate<TNet>(TNet averaged, WeightAverage? average, Dataset test, int threads)
+        where TNet : class, INetwork<TNet>
+    {
+        average?.Parameters.CopyTo(averaged.Parameters);
+        return Evaluator.Evaluate(averaged, test, threads);
+    }
+
+    private static EpochReport TrainWithProgressBar<TNet>(Trainer<TNet> trainer, Dataset train, int epochs, Action<BatchProgress>? afterBatch, CancellationToken stop)
         where TNet : class, INetwork<TNet>
     {
         EpochReport? report = null;
@@ -224,6 +243,7 @@ internal static class TrainingRun
                     train,
                     progress =>
                     {
+                        afterBatch?.Invoke(progress);
                         batches++;
                         task.Value = progress.ImagesDone;
                         double rate = progress.ImagesDone / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
