@@ -52,6 +52,15 @@ public sealed partial class Trainer<TNet>
     private bool _stopRequested;
     private double _runningLoss;
 
+    /// <summary>Longs per worker in <see cref="PhaseTicks"/>: a 128-byte stride, so workers never write one cache line.</summary>
+    internal const int PhaseStride = 16;
+
+    /// <summary>
+    /// When set (Threads × <see cref="PhaseStride"/> longs), every worker adds the Stopwatch ticks it spends in each
+    /// <see cref="TrainerPhase"/> at [worker × PhaseStride + phase]: the benchmarks' training profile. Null costs one test per phase.
+    /// </summary>
+    internal long[]? PhaseTicks { get; set; }
+
     /// <summary>Creates a trainer; the network's parameters are used as they are (see <see cref="Initializer"/>).</summary>
     public Trainer(TNet network, Optimizer optimizer, TrainingOptions? options = null)
     {
@@ -487,6 +496,8 @@ public sealed partial class Trainer<TNet>
     /// <summary>Runs one phase (no delegate: nothing is allocated per batch), records its exception, waits for the other workers; false when some worker failed.</summary>
     private bool Run(Phase phase, int worker, int batchStart, int batchCount, Barrier barrier)
     {
+        long[]? ticks = PhaseTicks;
+        long started = ticks is null ? 0 : Stopwatch.GetTimestamp();
         try
         {
             switch (phase)
@@ -512,9 +523,23 @@ public sealed partial class Trainer<TNet>
             Interlocked.CompareExchange(ref _failure, error, null);
         }
 
+        long worked = ticks is null ? 0 : Stopwatch.GetTimestamp();
         if (Options.Threads > 1)
         {
             barrier.SignalAndWait();
+        }
+
+        if (ticks is not null)
+        {
+            int slot = worker * PhaseStride;
+            if (phase != Phase.Shard)
+            {
+                // RunShard splits its own time; the sum and the step are one slot each.
+                ticks[slot + (phase == Phase.Sum ? (int)TrainerPhase.Sum : (int)TrainerPhase.Step)] += worked - started;
+            }
+
+            ticks[slot + (phase == Phase.Shard ? (int)TrainerPhase.ShardWait : phase == Phase.Sum ? (int)TrainerPhase.SumWait : (int)TrainerPhase.StepWait)] +=
+                Stopwatch.GetTimestamp() - worked;
         }
 
         return Volatile.Read(ref _failure) is null;
@@ -564,6 +589,8 @@ public sealed partial class Trainer<TNet>
         float[] workspace = _workspaces[worker];
         double loss = 0;
         int correct = 0;
+        long[]? ticks = PhaseTicks;
+        long started = ticks is null ? 0 : Stopwatch.GetTimestamp();
         if (_batched is not null)
         {
             int count = to - from;
@@ -586,7 +613,9 @@ public sealed partial class Trainer<TNet>
                 labels[i] = data.Label(index);
             }
 
+            long gathered = ticks is null ? 0 : Stopwatch.GetTimestamp();
             loss = _batched.BackwardBatch(inputs, labels, gradients, outputs, workspace);
+            long computed = ticks is null ? 0 : Stopwatch.GetTimestamp();
             for (int i = 0; i < count; i++)
             {
                 if (s_classOf(outputs.Slice(i * TNet.OutputLength, TNet.OutputLength)) == labels[i])
@@ -598,6 +627,14 @@ public sealed partial class Trainer<TNet>
             _workerLoss[worker] += loss;
             _workerBatchLoss[worker] = loss;
             _workerCorrect[worker] += correct;
+            if (ticks is not null)
+            {
+                int slot = worker * PhaseStride;
+                ticks[slot + (int)TrainerPhase.Gather] += gathered - started;
+                ticks[slot + (int)TrainerPhase.Kernels] += computed - gathered;
+                ticks[slot + (int)TrainerPhase.Classify] += Stopwatch.GetTimestamp() - computed;
+            }
+
             return;
         }
 
@@ -625,6 +662,10 @@ public sealed partial class Trainer<TNet>
         _workerLoss[worker] += loss;
         _workerBatchLoss[worker] = loss;
         _workerCorrect[worker] += correct;
+        if (ticks is not null)
+        {
+            ticks[(worker * PhaseStride) + (int)TrainerPhase.Kernels] += Stopwatch.GetTimestamp() - started;
+        }
     }
 
     /// <summary>The optimizer's rate scaled by the schedule for <paramref name="epoch"/> (0-based); refuses a factor that cannot train.</summary>
