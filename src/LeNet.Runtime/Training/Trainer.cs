@@ -21,6 +21,7 @@ public sealed partial class Trainer<TNet>
 {
     private readonly float[][] _gradients;
     private readonly float[][] _workspaces;
+    private readonly int[] _workspaceOrigins;
     private readonly double[] _workerLoss;
     private readonly int[] _workerCorrect;
     private readonly float[] _batchGradient;
@@ -78,10 +79,11 @@ public sealed partial class Trainer<TNet>
         int workers = Options.Threads;
         _gradients = new float[workers][];
         _workspaces = new float[workers][];
+        _workspaceOrigins = new int[workers];
         for (int i = 0; i < workers; i++)
         {
             _gradients[i] = new float[TNet.ParameterCount];
-            _workspaces[i] = new float[TNet.TrainingWorkspaceLength];
+            _workspaces[i] = BatchKernels.AllocateAligned(TNet.TrainingWorkspaceLength, out _workspaceOrigins[i]);
         }
 
         // A network with a batched kernel gets each worker's share gathered into contiguous buffers instead; one with
@@ -97,7 +99,7 @@ public sealed partial class Trainer<TNet>
             _shardInputs[i] = new float[share * TNet.InputLength];
             _shardOutputs[i] = new float[share * TNet.OutputLength];
             _shardLabels[i] = new int[share];
-            _workspaces[i] = new float[Math.Max(TNet.TrainingWorkspaceLength, _batched!.BatchTrainingWorkspaceLength(share))];
+            _workspaces[i] = BatchKernels.AllocateAligned(Math.Max(TNet.TrainingWorkspaceLength, _batched!.BatchTrainingWorkspaceLength(share)), out _workspaceOrigins[i]);
         }
 
         _workerLoss = new double[workers];
@@ -586,7 +588,7 @@ public sealed partial class Trainer<TNet>
         int from = batchStart + (int)((long)batchCount * worker / workers);
         int to = batchStart + (int)((long)batchCount * (worker + 1) / workers);
         float[] gradients = _gradients[worker];
-        float[] workspace = _workspaces[worker];
+        Span<float> workspace = _workspaces[worker].AsSpan(_workspaceOrigins[worker]);
         double loss = 0;
         int correct = 0;
         long[]? ticks = PhaseTicks;
@@ -653,7 +655,7 @@ public sealed partial class Trainer<TNet>
             loss += _dropout is null
                 ? Network.Backward(input, label, gradients, workspace)
                 : _dropout.Backward(input, label, gradients, workspace, new DropoutKey(Options.Seed, _epoch, index));
-            if (s_classOf(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
+            if (s_classOf(workspace.Slice(TNet.OutputOffset, TNet.OutputLength)) == label)
             {
                 correct++;
             }
