@@ -31,6 +31,12 @@ internal static class Program
             return;
         }
 
+        if (args.Length > 1 && args[0] == "profile")
+        {
+            TrainingProfile.Run(args);
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "train")
         {
             Train(args);

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Numerics.Tensors;
+using System.Numerics;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -21,6 +21,7 @@ public sealed partial class Trainer<TNet>
 {
     private readonly float[][] _gradients;
     private readonly float[][] _workspaces;
+    private readonly int[] _workspaceOrigins;
     private readonly double[] _workerLoss;
     private readonly int[] _workerCorrect;
     private readonly float[] _batchGradient;
@@ -52,6 +53,15 @@ public sealed partial class Trainer<TNet>
     private bool _stopRequested;
     private double _runningLoss;
 
+    /// <summary>Longs per worker in <see cref="PhaseTicks"/>: a 128-byte stride, so workers never write one cache line.</summary>
+    internal const int PhaseStride = 16;
+
+    /// <summary>
+    /// When set (Threads × <see cref="PhaseStride"/> longs), every worker adds the Stopwatch ticks it spends in each
+    /// <see cref="TrainerPhase"/> at [worker × PhaseStride + phase]: the benchmarks' training profile. Null costs one test per phase.
+    /// </summary>
+    internal long[]? PhaseTicks { get; set; }
+
     /// <summary>Creates a trainer; the network's parameters are used as they are (see <see cref="Initializer"/>).</summary>
     public Trainer(TNet network, Optimizer optimizer, TrainingOptions? options = null)
     {
@@ -69,10 +79,11 @@ public sealed partial class Trainer<TNet>
         int workers = Options.Threads;
         _gradients = new float[workers][];
         _workspaces = new float[workers][];
+        _workspaceOrigins = new int[workers];
         for (int i = 0; i < workers; i++)
         {
             _gradients[i] = new float[TNet.ParameterCount];
-            _workspaces[i] = new float[TNet.TrainingWorkspaceLength];
+            _workspaces[i] = BatchKernels.AllocateAligned(TNet.TrainingWorkspaceLength, out _workspaceOrigins[i]);
         }
 
         // A network with a batched kernel gets each worker's share gathered into contiguous buffers instead; one with
@@ -88,7 +99,7 @@ public sealed partial class Trainer<TNet>
             _shardInputs[i] = new float[share * TNet.InputLength];
             _shardOutputs[i] = new float[share * TNet.OutputLength];
             _shardLabels[i] = new int[share];
-            _workspaces[i] = new float[Math.Max(TNet.TrainingWorkspaceLength, _batched!.BatchTrainingWorkspaceLength(share))];
+            _workspaces[i] = BatchKernels.AllocateAligned(Math.Max(TNet.TrainingWorkspaceLength, _batched!.BatchTrainingWorkspaceLength(share)), out _workspaceOrigins[i]);
         }
 
         _workerLoss = new double[workers];
@@ -209,7 +220,7 @@ public sealed partial class Trainer<TNet>
             Array.Clear(gradients);
         }
 
-        using var barrier = new Barrier(workers);
+        var barrier = new SpinBarrier(workers);
         var threads = new Thread[workers - 1];
         for (int t = 1; t < workers; t++)
         {
@@ -388,7 +399,7 @@ public sealed partial class Trainer<TNet>
     /// before a barrier and read after it, and the divergence checks read only what every worker sees, so all workers
     /// stop at the same point.
     /// </summary>
-    private void RunWorker(int worker, int epoch, Barrier barrier)
+    private void RunWorker(int worker, int epoch, SpinBarrier barrier)
     {
         int count = _data!.Count;
         for (int batchStart = 0; batchStart < count; batchStart += Options.BatchSize)
@@ -485,8 +496,10 @@ public sealed partial class Trainer<TNet>
     }
 
     /// <summary>Runs one phase (no delegate: nothing is allocated per batch), records its exception, waits for the other workers; false when some worker failed.</summary>
-    private bool Run(Phase phase, int worker, int batchStart, int batchCount, Barrier barrier)
+    private bool Run(Phase phase, int worker, int batchStart, int batchCount, SpinBarrier barrier)
     {
+        long[]? ticks = PhaseTicks;
+        long started = ticks is null ? 0 : Stopwatch.GetTimestamp();
         try
         {
             switch (phase)
@@ -512,9 +525,23 @@ public sealed partial class Trainer<TNet>
             Interlocked.CompareExchange(ref _failure, error, null);
         }
 
+        long worked = ticks is null ? 0 : Stopwatch.GetTimestamp();
         if (Options.Threads > 1)
         {
             barrier.SignalAndWait();
+        }
+
+        if (ticks is not null)
+        {
+            int slot = worker * PhaseStride;
+            if (phase != Phase.Shard)
+            {
+                // RunShard splits its own time; the sum and the step are one slot each.
+                ticks[slot + (phase == Phase.Sum ? (int)TrainerPhase.Sum : (int)TrainerPhase.Step)] += worked - started;
+            }
+
+            ticks[slot + (phase == Phase.Shard ? (int)TrainerPhase.ShardWait : phase == Phase.Sum ? (int)TrainerPhase.SumWait : (int)TrainerPhase.StepWait)] +=
+                Stopwatch.GetTimestamp() - worked;
         }
 
         return Volatile.Read(ref _failure) is null;
@@ -561,9 +588,11 @@ public sealed partial class Trainer<TNet>
         int from = batchStart + (int)((long)batchCount * worker / workers);
         int to = batchStart + (int)((long)batchCount * (worker + 1) / workers);
         float[] gradients = _gradients[worker];
-        float[] workspace = _workspaces[worker];
+        Span<float> workspace = _workspaces[worker].AsSpan(_workspaceOrigins[worker]);
         double loss = 0;
         int correct = 0;
+        long[]? ticks = PhaseTicks;
+        long started = ticks is null ? 0 : Stopwatch.GetTimestamp();
         if (_batched is not null)
         {
             int count = to - from;
@@ -586,7 +615,9 @@ public sealed partial class Trainer<TNet>
                 labels[i] = data.Label(index);
             }
 
+            long gathered = ticks is null ? 0 : Stopwatch.GetTimestamp();
             loss = _batched.BackwardBatch(inputs, labels, gradients, outputs, workspace);
+            long computed = ticks is null ? 0 : Stopwatch.GetTimestamp();
             for (int i = 0; i < count; i++)
             {
                 if (s_classOf(outputs.Slice(i * TNet.OutputLength, TNet.OutputLength)) == labels[i])
@@ -598,6 +629,14 @@ public sealed partial class Trainer<TNet>
             _workerLoss[worker] += loss;
             _workerBatchLoss[worker] = loss;
             _workerCorrect[worker] += correct;
+            if (ticks is not null)
+            {
+                int slot = worker * PhaseStride;
+                ticks[slot + (int)TrainerPhase.Gather] += gathered - started;
+                ticks[slot + (int)TrainerPhase.Kernels] += computed - gathered;
+                ticks[slot + (int)TrainerPhase.Classify] += Stopwatch.GetTimestamp() - computed;
+            }
+
             return;
         }
 
@@ -616,7 +655,7 @@ public sealed partial class Trainer<TNet>
             loss += _dropout is null
                 ? Network.Backward(input, label, gradients, workspace)
                 : _dropout.Backward(input, label, gradients, workspace, new DropoutKey(Options.Seed, _epoch, index));
-            if (s_classOf(workspace.AsSpan(TNet.OutputOffset, TNet.OutputLength)) == label)
+            if (s_classOf(workspace.Slice(TNet.OutputOffset, TNet.OutputLength)) == label)
             {
                 correct++;
             }
@@ -625,6 +664,10 @@ public sealed partial class Trainer<TNet>
         _workerLoss[worker] += loss;
         _workerBatchLoss[worker] = loss;
         _workerCorrect[worker] += correct;
+        if (ticks is not null)
+        {
+            ticks[(worker * PhaseStride) + (int)TrainerPhase.Kernels] += Stopwatch.GetTimestamp() - started;
+        }
     }
 
     /// <summary>The optimizer's rate scaled by the schedule for <paramref name="epoch"/> (0-based); refuses a factor that cannot train.</summary>
@@ -660,36 +703,98 @@ public sealed partial class Trainer<TNet>
             return;
         }
 
-        Span<float> sum = _batchGradient.AsSpan(from, to - from);
-        _gradients[0].AsSpan(from, to - from).CopyTo(sum);
-        for (int t = 1; t < _gradients.Length; t++)
+        // One pass per run of weights or biases in the slice: sum, clear, average and decay together.
+        float scale = 1f / batchCount;
+        int at = from;
+        while (at < to)
         {
-            TensorPrimitives.Add(sum, _gradients[t].AsSpan(from, to - from), sum);
+            (int end, bool decays) = RunAt(at, to);
+            SumRun(at, end, scale, decays ? Options.WeightDecay : 0f);
+            at = end;
         }
 
-        for (int t = 0; t < _gradients.Length; t++)
-        {
-            _gradients[t].AsSpan(from, to - from).Clear();
-        }
+        int bad = Checkpoint.IndexOfNonFinite(_batchGradient.AsSpan(from, to - from));
+        _workerBadGradient[worker] = bad < 0 ? -1 : from + bad;
+    }
 
-        TensorPrimitives.Multiply(sum, 1f / batchCount, sum);
-        Span<float> parameters = Network.Parameters.Slice(from, to - from);
-        if (Options.WeightDecay > 0)
+    /// <summary>Where the run of parameters that starts at <paramref name="at"/> ends (at most <paramref name="to"/>), and whether it is a layer's weights (decayed).</summary>
+    private static (int End, bool Weights) RunAt(int at, int to)
+    {
+        int end = to;
+        foreach (LayerInfo layer in TNet.Layers)
         {
-            foreach (LayerInfo layer in TNet.Layers)
+            int weightEnd = layer.WeightOffset + layer.WeightLength;
+            if (layer.WeightLength > 0 && at >= layer.WeightOffset && at < weightEnd)
             {
-                // The part of this layer's weights that falls in [from, to).
-                int start = Math.Max(layer.WeightOffset, from), end = Math.Min(layer.WeightOffset + layer.WeightLength, to);
-                if (start < end)
-                {
-                    Span<float> weightGradient = sum.Slice(start - from, end - start);
-                    TensorPrimitives.MultiplyAdd(parameters.Slice(start - from, end - start), Options.WeightDecay, weightGradient, weightGradient);
-                }
+                return (Math.Min(weightEnd, to), true);
+            }
+
+            // Not in a weight run: it ends where the next weights begin.
+            if (layer.WeightLength > 0 && layer.WeightOffset > at)
+            {
+                end = Math.Min(end, layer.WeightOffset);
             }
         }
 
-        int bad = Checkpoint.IndexOfNonFinite(sum);
-        _workerBadGradient[worker] = bad < 0 ? -1 : from + bad;
+        return (end, false);
+    }
+
+    /// <summary>
+    /// g = (Σ over workers in worker order) · scale + decay · parameter over [from, to), each worker's buffer cleared
+    /// for the next batch: per element the operations of the separate passes this replaces, in one read of each buffer.
+    /// </summary>
+    private void SumRun(int from, int to, float scale, float decay)
+    {
+        float[][] buffers = _gradients;
+        Span<float> sum = _batchGradient.AsSpan(from, to - from);
+        ReadOnlySpan<float> parameters = Network.Parameters.Slice(from, to - from);
+        int length = to - from;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var scales = new Vector<float>(scale);
+            var decays = new Vector<float>(decay);
+            for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Span<float> first = buffers[0].AsSpan(from + i, Vector<float>.Count);
+                var total = new Vector<float>(first);
+                Vector<float>.Zero.CopyTo(first);
+                for (int t = 1; t < buffers.Length; t++)
+                {
+                    Span<float> next = buffers[t].AsSpan(from + i, Vector<float>.Count);
+                    total += new Vector<float>(next);
+                    Vector<float>.Zero.CopyTo(next);
+                }
+
+                total *= scales;
+                if (decay > 0)
+                {
+                    // Multiply, then add (not fused), as the separate TensorPrimitives passes did.
+                    total = (new Vector<float>(parameters.Slice(i)) * decays) + total;
+                }
+
+                total.CopyTo(sum.Slice(i));
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            float total = buffers[0][from + i];
+            buffers[0][from + i] = 0;
+            for (int t = 1; t < buffers.Length; t++)
+            {
+                total += buffers[t][from + i];
+                buffers[t][from + i] = 0;
+            }
+
+            total *= scale;
+            if (decay > 0)
+            {
+                total = (parameters[i] * decay) + total;
+            }
+
+            sum[i] = total;
+        }
     }
 
     /// <summary>
