@@ -88,7 +88,7 @@ public static class OnnxImporter
         {
             throw new InvalidDataException(
                 $"{typeof(TNet).Name} has {layers.Count} layers with weights ({string.Join(", ", layers.Select(l => $"{l.Name} {l.Kind}"))}); " +
-                $"the ONNX graph has {nodes.Count} Conv, Gemm or BatchNormalization nodes ({string.Join(", ", nodes.Select(n => $"{n.Node.Label(n.Index)} {n.Node.OpType}"))}).");
+                $"the ONNX graph has {nodes.Count} {(layers.Any(l => l.Kind == LayerType.BatchNorm) || nodes.Any(n => n.Node.OpType == "BatchNormalization") ? "Conv, Gemm or BatchNormalization" : "Conv or Gemm")} nodes ({string.Join(", ", nodes.Select(n => $"{n.Node.Label(n.Index)} {n.Node.OpType}"))}).");
         }
 
         float[] loaded = new float[TNet.ParameterCount];
