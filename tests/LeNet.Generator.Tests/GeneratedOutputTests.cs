@@ -165,9 +165,8 @@ public sealed class GeneratedOutputTests(ITestOutputHelper output)
     /// <c>global::</c> are printed, for the record.
     /// </summary>
     [Theory]
-    [InlineData("LeNet5")]
-    [InlineData("LeNet5Rgb")]
-    public void LeNet5_generated_file_has_no_line_of_160_characters(string network)
+    [MemberData(nameof(SnapshotNetworks))]
+    public void Generated_file_has_no_line_of_160_characters(string network)
     {
         string[] lines = Assert.Single(TestCompiler.Generate(Source(network)).GeneratedSources).Value.Split('\n');
         string longest = lines.MaxBy(line => line.Length)!;

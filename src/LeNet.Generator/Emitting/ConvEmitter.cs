@@ -442,14 +442,16 @@ internal static class ConvEmitter
                             w.Line($"int xi = {Flat(ic, inH, "oy", inW, "ox")};");
                             Window(w, k, inW, unroll, "xi", "wi", columnMajor: false, tap =>
                             {
+                                // One nested multiply-add per row, the outermost row first, each on its own line.
                                 string t = $"Unsafe.Add(ref ts, {tap.Index})";
-                                var sum = new StringBuilder(t);
-                                for (int r = 0; r < rows; r++)
+                                var sum = new StringBuilder(t).Append(" = ");
+                                for (int r = rows - 1; r > 0; r--)
                                 {
-                                    sum.Insert(0, $"Vector.MultiplyAddEstimate({G(r)}, {Load(tap.X(r * inW))}, ").Append(')');
+                                    sum.Append($"Vector.MultiplyAddEstimate({G(r)}, {Load(tap.X(r * inW))},\n    ");
                                 }
 
-                                w.Line($"{t} = {sum};");
+                                sum.Append($"Vector.MultiplyAddEstimate({G(0)}, {Load(tap.X(0))}, {t})").Append(')', rows - 1).Append(';');
+                                w.Lines(sum.ToString());
                             });
                         });
                         using (w.Block($"for (int i = 0; i < {k * k}; i++)"))

@@ -330,18 +330,19 @@ internal static class SurfaceEmitter
         string loss = chain.Loss switch
         {
             LossKind.CrossEntropy => "(uint)label < OutputLength ? " + Support + ".NegativeLog(output[label]) : float.NaN",
-            LossKind.BinaryCrossEntropy => Support + ".NegativeLog(label == 1 ? output[0] : 1f - output[0])",
+            LossKind.BinaryCrossEntropy => "(uint)label < 2 ? " + Support + ".NegativeLog(label == 1 ? output[0] : 1f - output[0]) : float.NaN",
             _ => "float.NaN",
         };
         string meaning = chain.Loss switch
         {
             LossKind.CrossEntropy => "cross-entropy −log output[label]; NaN for a label out of range",
-            LossKind.BinaryCrossEntropy => "binary cross-entropy of the one sigmoid output",
+            LossKind.BinaryCrossEntropy => "binary cross-entropy of the one sigmoid output; NaN for a label other than 0 or 1",
             _ => $"always NaN: {chain.Last.Name} supports no label loss",
         };
         w.Lines($$"""
             /// <summary>
-            /// The loss Backward(input, label, ...) reports, from an output Forward wrote: {{meaning}}.
+            /// The loss Backward(input, label, ...) reports, from an output Forward wrote:
+            /// {{meaning}}.
             /// </summary>
             public static float LossOf({{ReadOnlySpan}} output, int label)
             {

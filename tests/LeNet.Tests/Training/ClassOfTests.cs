@@ -61,6 +61,18 @@ public sealed class ClassOfTests
         Assert.Equal(-MathF.Log(0.25f), LeNet5.LossOf(probabilities, 3));
     }
 
+    /// <summary>A single sigmoid has two classes: label 2 used to be scored as if it were 0, −log(1 − p).</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(-1)]
+    public void Binary_loss_of_a_label_other_than_0_or_1_is_NaN(int label)
+    {
+        float[] output = { 0.25f };
+        Assert.Equal(-MathF.Log(0.75f), WideNet.LossOf(output, 0), 6);
+        Assert.Equal(-MathF.Log(0.25f), WideNet.LossOf(output, 1), 6);
+        Assert.True(float.IsNaN(WideNet.LossOf(output, label)));
+    }
+
     private static OneUnitLinear WithBias(float bias)
     {
         var network = new OneUnitLinear();
