@@ -439,15 +439,21 @@ internal static class SurfaceEmitter
         }
 
         w.Lines($$"""
-            /// <summary>Floats the training pass keeps per batch normalisation between its forward and backward halves: the batch mean and 1/√(var + ε) per channel.</summary>
+            /// <summary>
+            /// Floats the training pass keeps per batch normalisation between its forward and backward halves: the batch mean
+            /// and 1/√(var + ε) per channel.
+            /// </summary>
             public const int BatchStatisticsLength = {{SourceWriter.Int(chain.BatchStatisticsLength)}};
 
-            /// <summary>Floats of scratch space BackwardWithBatchStatistics needs for <paramref name="examples"/> examples: a training workspace each, then the batch statistics.</summary>
-            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="examples"/> is negative or the length does not fit an int.</exception>
+            /// <summary>
+            /// Floats of scratch space BackwardWithBatchStatistics needs for <paramref name="examples"/> examples: a training
+            /// workspace each, then the batch statistics.
+            /// </summary>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="examples"/> is negative or too many.</exception>
             public int BatchStatisticsWorkspaceLength(int examples) =>
                 examples >= 0 && (long)examples * TrainingWorkspaceLength + BatchStatisticsLength <= int.MaxValue
                     ? (examples * TrainingWorkspaceLength) + BatchStatisticsLength
-                    : throw new global::System.ArgumentOutOfRangeException(nameof(examples), examples, "Expected a count of examples whose workspace fits an int.");
+                    : throw new global::System.ArgumentOutOfRangeException(nameof(examples), examples, "Expected a count whose workspace fits an int.");
 
             /// <summary>
             /// The training pass over one mini-batch with batch statistics (see <see cref="global::LeNet.IBatchNormNetwork"/>): adds the
@@ -468,7 +474,8 @@ internal static class SurfaceEmitter
             w.Line("int count = labels.Length;");
             using (w.Block($"if ((long)count * {SourceWriter.Int(plane)} < 2)"))
             {
-                w.Line($"throw new global::System.ArgumentException(\"Expected at least {(plane >= 2 ? 1 : 2)} example(s): batch normalisation in training needs more than one value per channel, got \" + count + \" example(s).\", nameof(labels));");
+                w.Line($"throw new global::System.ArgumentException(\"Expected at least {(plane >= 2 ? 1 : 2)} example(s): batch normalisation in training \" +");
+                w.Line("    \"needs more than one value per channel, got \" + count + \" example(s).\", nameof(labels));");
             }
 
             w.Line($"{Support}.CheckLength(inputs.Length, checked(count * InputLength), nameof(inputs));");
@@ -479,7 +486,8 @@ internal static class SurfaceEmitter
             {
                 using (w.Block("if ((uint)labels[n] >= ClassCount)"))
                 {
-                    w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[n], \"Expected labels from 0 to {chain.ClassCount - 1}; this one is at index \" + n + \".\");");
+                    w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[n], \"Expected labels from 0 to {chain.ClassCount - 1}, \" +");
+                    w.Line("        \"at index \" + n + \".\");");
                 }
             }
 
@@ -596,8 +604,8 @@ internal static class SurfaceEmitter
                 {
                     Member("BatchStatisticsLength", $"public static int BatchStatisticsLength => {fail};");
                     Member("BatchStatisticsWorkspaceLength", $"public int BatchStatisticsWorkspaceLength(int examples) => {fail};");
-                    Member("BackwardWithBatchStatistics",
-                        $"public float BackwardWithBatchStatistics({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, {Span} gradients, {Span} outputs, {Span} workspace, bool updateRunningStatistics) => {fail};");
+                    Member("BackwardWithBatchStatistics", $"public float BackwardWithBatchStatistics({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, "
+                        + $"{Span} gradients, {Span} outputs, {Span} workspace, bool updateRunningStatistics) => {fail};");
                     break;
                 }
             }
@@ -615,8 +623,8 @@ internal static class SurfaceEmitter
             LayerType.MaxPool => $"{layer.Name}: x {input} -> y {output}; max over {layer.Kernel}x{layer.Kernel}, stride {layer.Stride}",
             LayerType.AvgPool => $"{layer.Name}: x {input} -> y {output}; average over {layer.Kernel}x{layer.Kernel}, stride {layer.Stride}",
             LayerType.Dropout => $"{layer.Name}: x {input} -> y {output}; dropout {layer.Rate.ToString("R", CultureInfo.InvariantCulture)} in training, identity at inference",
-            LayerType.BatchNorm => $"{layer.Name}: x {input} -> y {output}; batch norm per {(layer.IsFlat ? "unit" : "channel")}, γ ({layer.OutC}), β ({layer.OutC}), "
-                + $"running mean and variance ({layer.OutC}); momentum {layer.Momentum.ToString("R", CultureInfo.InvariantCulture)}, ε {layer.Epsilon.ToString("R", CultureInfo.InvariantCulture)}",
+            LayerType.BatchNorm => $"{layer.Name}: x {input} -> y {output}; batch norm per {(layer.IsFlat ? "unit" : "channel")}, γ β mean var ({layer.OutC}); "
+                + $"momentum {layer.Momentum.ToString("R", CultureInfo.InvariantCulture)}, ε {layer.Epsilon.ToString("R", CultureInfo.InvariantCulture)}",
             _ => $"{layer.Name}: x {input} -> y {output}; W ({layer.OutC},{layer.InC}), b ({layer.OutC})",
         };
 

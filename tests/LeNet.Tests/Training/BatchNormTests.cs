@@ -258,6 +258,22 @@ public sealed class BatchNormTests(ITestOutputHelper output)
         Assert.True(off < 1e-5, $"the trainer's parameters are off one step of the batch-statistics gradient by {off}");
     }
 
+    /// <summary>Inputs near float's maximum overflow CONV1: the batch diverges, and its running statistics are undone with it.</summary>
+    [Fact]
+    public void A_diverged_batch_leaves_the_running_statistics_as_they_were()
+    {
+        var inputs = new float[8 * BatchNormNet.InputLength];
+        inputs.AsSpan().Fill(3e38f);
+        var data = new Dataset(inputs, new int[8], BatchNormNet.InputLength);
+        var network = new BatchNormNet();
+        Initializer.Initialize(network, seed: 6);
+        float[] before = network.Parameters.ToArray();
+        var trainer = new Trainer<BatchNormNet>(network, new GradientDescent(0.1f), new TrainingOptions { BatchSize = 8, Threads = 2 });
+
+        Assert.Throws<TrainingDivergedException>(() => trainer.TrainEpoch(data));
+        Assert.Equal(before, network.Parameters.ToArray());
+    }
+
     [Fact]
     public void Weights_files_and_checkpoints_keep_the_running_statistics()
     {
