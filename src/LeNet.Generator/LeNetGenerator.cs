@@ -42,36 +42,40 @@ public sealed class LeNetGenerator : IIncrementalGenerator
 
         // Hint names must be unique ignoring case across all networks, so each one's name is chosen knowing the others'.
         // Only the identities are collected: an edit inside one network leaves them equal, and the others stay cached.
-        IncrementalValueProvider<EquatableArray<string>> identities = networks
+        // Every value between steps is a class (PipelineArray, WeightsInputs, the models), never a struct or a nested
+        // tuple: Roslyn's node tables for those would be JIT compiled afresh in each compiler process.
+        IncrementalValueProvider<PipelineArray<string>> identities = networks
             .Select(static (network, _) => CSharpNames.Identity(network.Spec))
             .Collect()
-            .Select(static (all, _) => new EquatableArray<string>(all.Sort(System.StringComparer.Ordinal)))
+            .Select(static (all, _) => new PipelineArray<string>(new EquatableArray<string>(all.Sort(System.StringComparer.Ordinal).ToArray())))
             .WithTrackingName(TrackingNames.Identities);
 
-        context.RegisterSourceOutput(networks.Combine(identities), static (output, pair) => AddNetwork(output, pair.Left, pair.Right));
+        context.RegisterSourceOutput(networks.Combine(identities), static (output, pair) => AddNetwork(output, pair.Left, pair.Right.Items));
 
         // Baked weights: each .weights AdditionalFiles item is read once and stays cached until that item changes, so an
         // edit anywhere else never reads a weights file again.
-        IncrementalValueProvider<EquatableArray<string>> additionalFiles = context.AdditionalTextsProvider
+        IncrementalValueProvider<PipelineArray<string>> additionalFiles = context.AdditionalTextsProvider
             .Select(static (text, _) => text.Path)
             .Collect()
-            .Select(static (paths, _) => new EquatableArray<string>(paths.ToArray()));
-        IncrementalValueProvider<EquatableArray<WeightsSource>> weightsFiles = context.AdditionalTextsProvider
+            .Select(static (paths, _) => new PipelineArray<string>(new EquatableArray<string>(paths.ToArray())));
+        IncrementalValueProvider<PipelineArray<WeightsSource>> weightsFiles = context.AdditionalTextsProvider
             .Where(static text => WeightsSource.IsCandidate(text.Path))
             .Select(static (text, _) => WeightsSource.Load(text.Path))
             .WithTrackingName(TrackingNames.ReadWeights)
             .Collect()
-            .Select(static (files, _) => new EquatableArray<WeightsSource>(files.ToArray()));
+            .Select(static (files, _) => new PipelineArray<WeightsSource>(new EquatableArray<WeightsSource>(files.ToArray())));
+        IncrementalValueProvider<WeightsInputs> weightsInputs = additionalFiles
+            .Combine(weightsFiles)
+            .Select(static (pair, _) => new WeightsInputs(pair.Left.Items, pair.Right.Items));
         IncrementalValuesProvider<BakedWeights> baked = networks
             .Where(static network => network.Spec.Weights.Length > 0 && network.Chain is not null && !network.HasErrors)
-            .Combine(additionalFiles)
-            .Combine(weightsFiles)
-            .Select(static (input, _) => Bake(input.Left.Left, input.Left.Right, input.Right))
+            .Combine(weightsInputs)
+            .Select(static (input, _) => Bake(input.Left, input.Right.AdditionalFiles, input.Right.WeightsFiles))
             .WithTrackingName(TrackingNames.BakeWeights);
         context.RegisterSourceOutput(baked.Combine(identities), static (output, pair) =>
             AddIsolated(
                 output.AddSource,
-                () => BakedWeightsEmitter.HintName(CSharpNames.HintName(pair.Left.Spec, pair.Right)),
+                () => BakedWeightsEmitter.HintName(CSharpNames.HintName(pair.Left.Spec, pair.Right.Items)),
                 () => BakedWeightsEmitter.Emit(pair.Left, Version),
                 pair.Left.Spec.DisplayName,
                 CSharpNames.Identity(pair.Left.Spec) + "+Weights"));

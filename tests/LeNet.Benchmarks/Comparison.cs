@@ -30,7 +30,7 @@ internal static class Comparison
                 [
                     new("ONNX Runtime (IOBinding)", bench.OnnxRuntime),
                     new("Generated Forward", bench.Generated),
-                    new("Single-image prototype", bench.Single),
+                    new("Ordinary kernels (Forward with a workspace)", bench.Ordinary),
                     new("Naive loops", bench.Naive),
                 ]));
             }

@@ -19,12 +19,13 @@ internal sealed class InferenceFixture : IDisposable
 
     private readonly float[] _onnxOutputs;
     private readonly Action<float[], float[]> _forward;
+    private readonly Action<float[], float[]> _forwardWithWorkspace;
     private readonly Action<float[], float[], int> _forwardBatch;
 
     public InferenceFixture(int channels, int images, int threads, bool keepSubnormals = false)
     {
         byte[] model;
-        (Parameters, model, _forward, _forwardBatch) = channels == 1 ? Bind(Trained<LeNet5Window>(keepSubnormals)) : Bind(Initialized<LeNet5RgbWindow>());
+        (Parameters, model, _forward, _forwardWithWorkspace, _forwardBatch) = channels == 1 ? Bind(Trained<LeNet5Window>(keepSubnormals)) : Bind(Initialized<LeNet5RgbWindow>());
 
         var random = new Random(42);
         Inputs = new float[images * channels * 32 * 32];
@@ -73,6 +74,9 @@ internal sealed class InferenceFixture : IDisposable
 
     public void Forward(float[] input, float[] output) => _forward(input, output);
 
+    /// <summary>Forward(input, output, workspace): the ordinary layer kernels that training runs, not the inference pass.</summary>
+    public void ForwardWithWorkspace(float[] input, float[] output) => _forwardWithWorkspace(input, output);
+
     public void ForwardBatch(float[] inputs, float[] outputs, int threads) => _forwardBatch(inputs, outputs, threads);
 
     /// <summary>Runs <paramref name="run"/> and throws unless every output is within 1e-5 of ONNX Runtime's.</summary>
@@ -117,15 +121,17 @@ internal sealed class InferenceFixture : IDisposable
         return network;
     }
 
-    private static (float[], byte[], Action<float[], float[]>, Action<float[], float[], int>) Bind<T>(T network)
+    private static (float[], byte[], Action<float[], float[]>, Action<float[], float[]>, Action<float[], float[], int>) Bind<T>(T network)
         where T : class, INetwork<T>
     {
         using var model = new MemoryStream();
         OnnxExporter.Export(network, model);
+        var workspace = new float[T.WorkspaceLength];
         return (
             network.Parameters.ToArray(),
             model.ToArray(),
             (input, output) => network.Forward(input, output),
+            (input, output) => network.Forward(input, output, workspace),
             (inputs, outputs, threads) => network.ForwardBatch(inputs, outputs, threads));
     }
 }

@@ -57,9 +57,11 @@ internal static class LayerProfile
 
         WarmUp(prefixes);
         int[] forwardRepeats = new int[prefixes.Length], backwardRepeats = new int[prefixes.Length], blockRepeats = new int[prefixes.Length];
+        int[] inferRepeats = new int[prefixes.Length];
         for (int p = 0; p < prefixes.Length; p++)
         {
             forwardRepeats[p] = Calibrate(prefixes[p].Forward);
+            inferRepeats[p] = Calibrate(prefixes[p].Infer);
             backwardRepeats[p] = Calibrate(prefixes[p].Backward);
             blockRepeats[p] = Calibrate(prefixes[p].ForwardBlock);
         }
@@ -67,6 +69,8 @@ internal static class LayerProfile
         var forward = new double[prefixes.Length];
         var backward = new double[prefixes.Length];
         var blocked = new double[prefixes.Length];
+        var inferred = new double[prefixes.Length];
+        Array.Fill(inferred, double.MaxValue);
         Array.Fill(forward, double.MaxValue);
         Array.Fill(backward, double.MaxValue);
         Array.Fill(blocked, double.MaxValue);
@@ -75,6 +79,7 @@ internal static class LayerProfile
             for (int p = 0; p < prefixes.Length; p++)
             {
                 forward[p] = Math.Min(forward[p], Time(prefixes[p].Forward, forwardRepeats[p]));
+                inferred[p] = Math.Min(inferred[p], Time(prefixes[p].Infer, inferRepeats[p]));
                 backward[p] = Math.Min(backward[p], Time(prefixes[p].Backward, backwardRepeats[p]));
                 blocked[p] = Math.Min(blocked[p], Time(prefixes[p].ForwardBlock, blockRepeats[p]) / BatchKernels.Lanes);
             }
@@ -114,6 +119,18 @@ internal static class LayerProfile
         }
 
         Console.WriteLine($"| whole network | {Row(blocked[last], totalForwardFlops, peak)} |");
+        Console.WriteLine();
+        Console.WriteLine("The single-image inference pass, Forward(input, output), per prefix; a fused convolution and pool is one step, so read CONV and POOL rows as a pair:");
+        Console.WriteLine();
+        Console.WriteLine("| Layer | Forward µs | MFLOP | GFLOP/s | % of peak |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        for (int p = 0; p < prefixes.Length; p++)
+        {
+            double f = inferred[p] - (p == 0 ? 0 : inferred[p - 1]);
+            Console.WriteLine($"| {prefixes[p].Name} | {Row(f, ForwardFlops(prefixes[p].Last), peak)} |");
+        }
+
+        Console.WriteLine($"| whole network | {Row(inferred[last], totalForwardFlops, peak)} |");
     }
 
     /// <summary>Multiply-adds count two. A convolution does WeightLength × OutH × OutW multiply-adds, a dense layer WeightLength; pools none.</summary>
@@ -181,6 +198,7 @@ internal static class LayerProfile
                 for (int i = 0; i < 200; i++)
                 {
                     prefix.Forward();
+                    prefix.Infer();
                     prefix.Backward();
                     prefix.ForwardBlock();
                 }
@@ -221,6 +239,8 @@ internal static class LayerProfile
 
         public Action Backward { get; protected set; } = () => { };
 
+        public Action Infer { get; protected set; } = () => { };
+
         public Action ForwardBlock { get; protected set; } = () => { };
 
         /// <summary>The prefix <typeparamref name="T"/>, whose last layer the tables call <paramref name="name"/>.</summary>
@@ -252,6 +272,7 @@ internal static class LayerProfile
 
                 // Gradients accumulate over the calls, as over a mini-batch; their size does not change the work.
                 Forward = () => _network.Forward(input, _output, _workspace);
+                Infer = () => _network.Forward(input, _output);
                 Backward = () => _network.Backward(input, _outputGradient, _gradients, _workspace);
                 ForwardBlock = () => _network.ForwardBatch(block, _blockOutputs, threads: 1);
             }

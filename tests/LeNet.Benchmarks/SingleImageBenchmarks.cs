@@ -5,15 +5,14 @@ namespace LeNet.Benchmarks;
 
 /// <summary>
 /// One image through LeNet-5 on one thread, side by side with ONNX Runtime (the baseline row, one intra-op thread) on
-/// the same weights and input: the generated Forward, the hand-written AVX-512 single-image prototype and the naive
-/// loops. Setup refuses to time anything whose outputs disagree with ONNX Runtime's.
+/// the same weights and input: the generated Forward (the single-image inference pass), Forward with a workspace (the
+/// ordinary layer kernels that training runs) and the naive loops. Setup refuses to time anything whose outputs disagree with ONNX Runtime's.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(InferenceConfig))]
 public class SingleImageBenchmarks
 {
     private InferenceFixture _fixture = null!;
-    private SingleImageLeNet5 _single = null!;
     private NaiveLeNet5 _naive = null!;
 
     [Params(1, 3)]
@@ -23,11 +22,10 @@ public class SingleImageBenchmarks
     public void Setup()
     {
         _fixture = new InferenceFixture(Channels, images: 1, threads: 1);
-        _single = new SingleImageLeNet5(Channels, _fixture.Parameters);
         _naive = new NaiveLeNet5(Channels);
         _fixture.Parameters.AsSpan().CopyTo(_naive.Parameters);
         _fixture.Check("the generated Forward", () => Generated());
-        _fixture.Check("the single-image prototype", () => Single());
+        _fixture.Check("the ordinary kernels", () => Ordinary());
         _fixture.Check("the naive loops", () => Naive());
     }
 
@@ -40,8 +38,8 @@ public class SingleImageBenchmarks
     [Benchmark(Description = "Generated Forward")]
     public void Generated() => _fixture.Forward(_fixture.Inputs, _fixture.Outputs);
 
-    [Benchmark(Description = "Single-image prototype")]
-    public void Single() => _single.Forward(_fixture.Inputs, _fixture.Outputs);
+    [Benchmark(Description = "Ordinary kernels (Forward with a workspace)")]
+    public void Ordinary() => _fixture.ForwardWithWorkspace(_fixture.Inputs, _fixture.Outputs);
 
     [Benchmark(Description = "Naive loops")]
     public void Naive() => _naive.Forward(_fixture.Inputs, _fixture.Outputs);

@@ -117,6 +117,25 @@ public sealed class IncrementalTests
     }
 
     /// <summary>
+    /// Roslyn keeps a node table per step, generic over the step's value: a struct of ours there needs its own copy of
+    /// that code, which a fresh compiler process JIT-compiles before the first build can emit (docs/generator-time.md).
+    /// </summary>
+    [Fact]
+    public void Every_tracked_step_passes_classes_not_structs()
+    {
+        GeneratorRun run = TestCompiler.Generate(TestCompiler.Compile(BakedLeNet5), TestCompiler.CreateDriver(Networks.SampleWeightsPath));
+
+        string[] structs = PipelineSteps
+            .SelectMany(stepName => run.Result.TrackedSteps[stepName].SelectMany(step => step.Outputs).Select(output => (stepName, Type: output.Value.GetType())))
+            .Where(pair => pair.Type.IsValueType)
+            .Select(pair => $"{pair.stepName}: {pair.Type}")
+            .Distinct()
+            .ToArray();
+
+        Assert.True(structs.Length == 0, "Pipeline steps pass structs:\n" + string.Join("\n", structs));
+    }
+
+    /// <summary>
     /// Every output of every pipeline step that <paramref name="select"/> picks has one of the reasons; every step has
     /// outputs, and at least one is picked.
     /// </summary>

@@ -70,7 +70,13 @@ internal static class InferenceEmitter
                 }
                 else
                 {
-                    string vectors = $"{Vector(step.Lanes)}.IsHardwareAccelerated{(step.Kind == InferenceKind.ConvColumnsPool ? " && Avx512F.IsSupported" : string.Empty)}";
+                    string vectors = $"{Vector(step.Lanes)}.IsHardwareAccelerated" + step.Kind switch
+                    {
+                        InferenceKind.ConvColumnsPool => " && Avx512F.IsSupported",
+                        // The ordinary kernel's order is the one of 8-lane Vector<float> sums; another width sums otherwise.
+                        InferenceKind.Dense => " && Vector<float>.Count == 8",
+                        _ => string.Empty,
+                    };
                     using (w.Block($"if ({vectors})"))
                     {
                         w.Call(KernelName(chain, step), new[] { ("x", x), ("w", Weights(layer)), ("b", Biases(layer)), ("y", y) });
@@ -138,6 +144,9 @@ internal static class InferenceEmitter
                 case InferenceKind.ConvColumnsPool:
                     Columns(w, KernelName(chain, step), step, conv, pool!, unroll);
                     break;
+                case InferenceKind.Dense:
+                    Dense(w, KernelName(chain, step), step, conv);
+                    break;
             }
         }
     }
@@ -150,8 +159,8 @@ internal static class InferenceEmitter
 
     /// <summary>
     /// A convolution vectorised over its output channels: each tap loads its weight for every channel at once from a
-    /// copy repacked as [ic][ky][kx][oc] (built from w on every call, so it can never be stale), and multiplies it by one
-    /// broadcast input. A pass keeps Rows x Columns output positions; with a pool, a pass is whole pool windows, pooled
+    /// copy repacked as [ic][ky][kx][oc] (transposed from w on every call, 16x16 blocks through registers, so it can never
+    /// be stale), and multiplies it by one broadcast input. A pass keeps Rows x Columns output positions; with a pool, a pass is whole pool windows, pooled
     /// and activated in registers. Results go out channel-last, then are transposed into y's (C,H,W).
     /// </summary>
     private static void Channels(SourceWriter w, string name, InferenceStep step, LayerShape conv, LayerShape? pool, KernelUnroll requested)
@@ -173,22 +182,13 @@ internal static class InferenceEmitter
             w.Line(UnrollComment(requested, unroll));
             w.Line("// The weights tap-major, [ic][ky][kx][oc]: one vector load is a tap's weight for every output channel.");
             w.Line($"Span<float> packed = stackalloc float[{SourceWriter.Int(conv.WeightLength)}];");
-            w.Line("ref float ws = ref MemoryMarshal.GetReference(w);");
+            w.Line($"InferenceKernels.Transpose(w, {outC}, {SourceWriter.Int(filter)}, packed);");
             w.Line("ref float ps = ref MemoryMarshal.GetReference(packed);");
-            using (w.Block($"for (int oc = 0; oc < {outC}; oc++)"))
-            {
-                w.Line($"int wi = {Times("oc", filter)};");
-                using (w.Block($"for (int tap = 0; tap < {filter}; tap++)"))
-                {
-                    w.Line($"Unsafe.Add(ref ps, {Times("tap", outC)} + oc) = Unsafe.Add(ref ws, wi + tap);");
-                }
-            }
 
             w.Line($"// Outputs channel-last, [position][oc], until the transpose at the end.");
             w.Line($"Span<float> channelLast = stackalloc float[{SourceWriter.Int(outC * outH * outW)}];");
             w.Line("ref float xs = ref MemoryMarshal.GetReference(x);");
             w.Line("ref float zs = ref MemoryMarshal.GetReference(channelLast);");
-            w.Line("ref float ys = ref MemoryMarshal.GetReference(y);");
             w.Line("ref float bs = ref MemoryMarshal.GetReference(b);");
             for (int g = 0; g < groups; g++)
             {
@@ -292,15 +292,7 @@ internal static class InferenceEmitter
             }
 
             w.Line("// [position][oc] -> (C,H,W).");
-            int plane = outH * outW;
-            using (w.Block($"for (int position = 0; position < {SourceWriter.Int(plane)}; position++)"))
-            {
-                w.Line($"int zi = {Times("position", outC)};");
-                using (w.Block($"for (int oc = 0; oc < {outC}; oc++)"))
-                {
-                    w.Line($"Unsafe.Add(ref ys, {Times("oc", plane)} + position) = Unsafe.Add(ref zs, zi + oc);");
-                }
-            }
+            w.Line($"InferenceKernels.Transpose(channelLast, {SourceWriter.Int(outH * outW)}, {outC}, y);");
 
             if (pool is null)
             {
@@ -407,6 +399,85 @@ internal static class InferenceEmitter
                     w.Line($"pooled.GetLower().StoreUnsafe(ref ys, (nuint)({Plus("yi", c * outH * outW)}));");
                 }
             }
+        }
+
+        w.Line();
+    }
+
+    /// <summary>
+    /// A dense layer, Groups outputs a pass sharing each load of x, on Vector512 sums: a row's four 8-lane sums of the
+    /// ordinary kernel (<see cref="DenseEmitter.Forward"/>, <c>GeneratedCodeSupport.Dot</c>'s order) sit two to a
+    /// Vector512, the remainder pieces go into the first one's lower half as they go into the first 8-lane sum, and the
+    /// halves are added in the same order, so every output has the ordinary kernel's bits.
+    /// </summary>
+    private static void Dense(SourceWriter w, string name, InferenceStep step, LayerShape layer)
+    {
+        int n = layer.InC, rows = step.Groups;
+        w.Summary(Xml.Escape(SurfaceEmitter.ShapeComment(layer)) + ".", $"{rows} outputs a pass on Vector512 sums; overwrites y.");
+        using (w.Method($"public static void {name}", "ReadOnlySpan<float> x", "ReadOnlySpan<float> w", "ReadOnlySpan<float> b", "Span<float> y"))
+        {
+            w.Line("ref float xs = ref MemoryMarshal.GetReference(x);");
+            w.Line("ref float ws = ref MemoryMarshal.GetReference(w);");
+            string Row(int r) => r == 0 ? "wi" : $"wi + {SourceWriter.Int(r * n)}";
+            using (w.Block($"for (int o = 0; o < {layer.OutC}; o{Step(rows)})"))
+            {
+                w.Line($"int wi = {Times("o", n)};");
+                w.Line("// Row o + r: lo<r> holds the 8-lane sums of columns 0-7 and 8-15 of every 32, hi<r> of 16-23 and 24-31.");
+                for (int r = 0; r < rows; r++)
+                {
+                    w.Line($"Vector512<float> lo{r} = Vector512<float>.Zero, hi{r} = Vector512<float>.Zero;");
+                }
+
+                w.Line("int i = 0;");
+                using (w.Block($"for (; i <= {SourceWriter.Int(n)} - 32; i += 32)"))
+                {
+                    w.Line("Vector512<float> x0 = Vector512.LoadUnsafe(ref xs, (nuint)i), x1 = Vector512.LoadUnsafe(ref xs, (nuint)(i + 16));");
+                    for (int r = 0; r < rows; r++)
+                    {
+                        w.Line($"lo{r} = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref ws, (nuint)({Row(r)} + i)), x0, lo{r});");
+                        w.Line($"hi{r} = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref ws, (nuint)({Row(r)} + i + 16)), x1, hi{r});");
+                    }
+                }
+
+                w.Line("// The remaining 8-wide pieces go into the first 8-lane sum, as in the ordinary kernel.");
+                for (int r = 0; r < rows; r++)
+                {
+                    w.Line($"Vector256<float> first{r} = lo{r}.GetLower();");
+                }
+
+                using (w.Block($"for (; i <= {SourceWriter.Int(n)} - 8; i += 8)"))
+                {
+                    w.Line("Vector256<float> xv = Vector256.LoadUnsafe(ref xs, (nuint)i);");
+                    for (int r = 0; r < rows; r++)
+                    {
+                        w.Line($"first{r} = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref ws, (nuint)({Row(r)} + i)), xv, first{r});");
+                    }
+                }
+
+                for (int r = 0; r < rows; r++)
+                {
+                    w.Line($"float sum{r} = Vector256.Sum((first{r} + lo{r}.GetUpper()) + (hi{r}.GetLower() + hi{r}.GetUpper()));");
+                }
+
+                if (n % 8 != 0)
+                {
+                    using (w.Block($"for (; i < {SourceWriter.Int(n)}; i++)"))
+                    {
+                        w.Line("float xi = Unsafe.Add(ref xs, i);");
+                        for (int r = 0; r < rows; r++)
+                        {
+                            w.Line($"sum{r} += Unsafe.Add(ref ws, {Row(r)} + i) * xi;");
+                        }
+                    }
+                }
+
+                for (int r = 0; r < rows; r++)
+                {
+                    w.Line($"y[{Plus("o", r)}] = b[{Plus("o", r)}] + sum{r};");
+                }
+            }
+
+            DenseEmitter.Activation(w, layer.Activation, "y");
         }
 
         w.Line();

@@ -17,6 +17,12 @@ internal enum InferenceKind
 
     /// <summary>A convolution vectorised over 16 output columns, with its activation and a 2x2 max pool in registers.</summary>
     ConvColumnsPool,
+
+    /// <summary>
+    /// A dense layer whose sums are Vector512s holding two of the ordinary kernel's 8-lane sums each (same order, same
+    /// bits), <see cref="InferenceStep.Groups"/> outputs a pass.
+    /// </summary>
+    Dense,
 }
 
 /// <summary>
@@ -38,7 +44,7 @@ internal sealed record InferenceStep(InferenceKind Kind, int Layer, int Lanes, i
 /// The choice of kernel per layer for the single-image Forward, made once from the shapes: vectorise a convolution over
 /// its output channels when there are 8 or 16 (or twice that) of them, over its output columns when a 2x2 max pool
 /// follows and the rows are at least 16 wide, and fuse the activation and a non-overlapping max pool into it when the
-/// activation commutes with max (none or ReLU). Everything else runs the ordinary kernels; dropout, off at inference, is no step at all.
+/// activation commutes with max (none or ReLU); run dense layers on Vector512 sums. Everything else runs the ordinary kernels; dropout, off at inference, is no step at all.
 /// </summary>
 internal static class InferencePlan
 {
@@ -54,6 +60,12 @@ internal static class InferencePlan
     /// <summary>Output rows a dense pass computes: they share each load of the input.</summary>
     public static int DenseRows(LayerShape dense) => dense.OutC % 4 == 0 ? 4 : dense.OutC % 2 == 0 ? 2 : 1;
 
+    /// <summary>
+    /// Output rows a pass of the inference pass's dense kernel computes: 8 when they divide the outputs (16 Vector512 sums,
+    /// half the registers), else <see cref="DenseRows"/>.
+    /// </summary>
+    public static int InferenceDenseRows(LayerShape dense) => dense.OutC % 8 == 0 ? 8 : DenseRows(dense);
+
     public static EquatableArray<InferenceStep> Of(IReadOnlyList<LayerShape> layers)
     {
         var steps = new List<InferenceStep>();
@@ -67,7 +79,13 @@ internal static class InferencePlan
             }
 
             LayerShape? next = i + 1 < layers.Count ? layers[i + 1] : null;
-            InferenceStep step = layer.Kind == LayerType.Conv ? Conv(layer, next, i) : new InferenceStep(InferenceKind.Layer, i, 0, 0, 0, 0);
+            InferenceStep step = layer.Kind switch
+            {
+                LayerType.Conv => Conv(layer, next, i),
+                // Narrower inputs are summed without vectors by the ordinary kernel: nothing to widen.
+                LayerType.Dense when layer.InC >= 8 => new InferenceStep(InferenceKind.Dense, i, 16, InferenceDenseRows(layer), 0, 0),
+                _ => new InferenceStep(InferenceKind.Layer, i, 0, 0, 0, 0),
+            };
             steps.Add(step);
             i += step.LayerCount - 1;
         }
