@@ -59,7 +59,8 @@ public interface INetwork<TSelf> where TSelf : INetwork<TSelf>
 
     /// <summary>
     /// All weights and biases in one flat span, in PyTorch's order and layout: per layer, a convolution's weight
-    /// (out, in, kh, kw) then its bias, a dense layer's weight (out, in) then its bias.
+    /// (out, in, kh, kw) then its bias, a dense layer's weight (out, in) then its bias, a batch normalisation's weight (γ),
+    /// bias (β), running mean and running variance (its <c>state_dict</c> order).
     /// </summary>
     Span<float> Parameters { get; }
 

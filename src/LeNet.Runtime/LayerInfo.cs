@@ -8,9 +8,9 @@ namespace LeNet;
 /// <param name="Kind">The layer kind.</param>
 /// <param name="Activation">The non-linearity after the layer.</param>
 /// <param name="WeightOffset">First weight in the parameter span.</param>
-/// <param name="WeightLength">Number of weights (0 for pooling and dropout).</param>
+/// <param name="WeightLength">Number of weights (0 for pooling and dropout; γ, one per channel, for a batch normalisation).</param>
 /// <param name="BiasOffset">First bias in the parameter span.</param>
-/// <param name="BiasLength">Number of biases (0 for pooling).</param>
+/// <param name="BiasLength">Number of biases (0 for pooling; β, one per channel, for a batch normalisation).</param>
 /// <param name="FanIn">Inputs feeding one output: in-channels × kernel² for a convolution, inputs for a dense layer.</param>
 /// <param name="FanOut">Outputs fed by one input: filters × kernel² for a convolution, units for a dense layer.</param>
 /// <param name="OutputLength">Activation size of the layer.</param>
@@ -46,4 +46,19 @@ public readonly record struct LayerInfo(
 
     /// <summary>The probability with which a dropout layer drops each activation in training; 0 for other kinds.</summary>
     public float Rate { get; init; }
+
+    /// <summary>
+    /// A batch normalisation's running mean (channels floats) then running variance (as many) in the parameter span, after its
+    /// γ (the weights) and β (the biases); 0 for other kinds.
+    /// </summary>
+    public int StatisticsOffset { get; init; }
+
+    /// <summary>Floats of running statistics: twice the channels for a batch normalisation, 0 for other kinds.</summary>
+    public int StatisticsLength { get; init; }
+
+    /// <summary>A batch normalisation's weight of each batch in its running statistics; 0 for other kinds.</summary>
+    public float Momentum { get; init; }
+
+    /// <summary>A batch normalisation's ε, added to the variance before its square root; 0 for other kinds.</summary>
+    public float Epsilon { get; init; }
 }

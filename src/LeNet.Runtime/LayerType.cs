@@ -19,4 +19,6 @@ enum LayerType
     Dense,
     /// <summary>Inverted dropout: drops activations in training, passes them through at inference.</summary>
     Dropout,
+    /// <summary>Batch normalisation of the convolution or dense layer before it: batch statistics in training, running ones at inference.</summary>
+    BatchNorm,
 }

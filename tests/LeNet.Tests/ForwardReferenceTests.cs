@@ -38,7 +38,11 @@ public class ForwardReferenceTests
                 (layer.InC, layer.InH, layer.InW, layer.OutC, layer.OutH, layer.OutW),
                 (net.LayerConstant(c, "InC"), net.LayerConstant(c, "InH"), net.LayerConstant(c, "InW"), net.LayerConstant(c, "OutC"), net.LayerConstant(c, "OutH"), net.LayerConstant(c, "OutW")));
             Assert.Equal((layer.InputLength, layer.OutputLength), (net.LayerConstant(c, "InputLength"), net.LayerConstant(c, "OutputLength")));
-            Assert.Equal(layer.WeightLength + layer.BiasLength, net.LayerConstant(c, "ParameterCount"));
+            Assert.Equal(layer.WeightLength + layer.BiasLength + layer.StatisticsLength, net.LayerConstant(c, "ParameterCount"));
+            if (layer.StatisticsLength > 0)
+            {
+                Assert.Equal((layer.StatisticsOffset, layer.StatisticsLength), (net.LayerConstant(c, "StatisticsOffset"), net.LayerConstant(c, "StatisticsLength")));
+            }
             if (layer.WeightLength > 0)
             {
                 Assert.Equal(

@@ -132,12 +132,29 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor DropoutPlacement = Error("LENET030", "Dropout must stand between two layers",
         "{0}: Dropout must stand between two layers, not {1}");
 
+    /// <summary>LENET031: a batch normalisation not directly after a convolution or dense layer. {0} layer, {1} what it follows.</summary>
+    public static readonly DiagnosticDescriptor BatchNormPlacement = Error("LENET031", "BatchNorm must follow a Conv or Dense layer",
+        "{0}: BatchNorm normalises the Conv or Dense layer declared just before it, but this one follows {1}");
+
+    /// <summary>LENET032: the layer a batch normalisation normalises has an activation. {0} layer, {1} the layer before, {2} its activation.</summary>
+    public static readonly DiagnosticDescriptor ActivationBeforeBatchNorm = Error("LENET032", "Activation before BatchNorm",
+        "{0}: BatchNorm normalises {1} before its activation, as PyTorch's conv, BatchNorm, ReLU order does, but {1} has Activation {2}; write Activation = Activation.{2} on the BatchNorm instead");
+
+    /// <summary>LENET033: momentum outside [0, 1] or epsilon not positive. {0} layer, {1} argument, {2} the rule, {3} value.</summary>
+    public static readonly DiagnosticDescriptor BatchNormArgument = Error("LENET033", "BatchNorm argument out of range",
+        "{0}: {1} must be {2}, got {3}");
+
+    /// <summary>LENET034: BatchNorm and Dropout in one network. {0} layer.</summary>
+    public static readonly DiagnosticDescriptor BatchNormWithDropout = Error("LENET034", "BatchNorm and Dropout in one network",
+        "{0}: a network with BatchNorm trains a batch at a time, which does not draw dropout masks yet; remove the Dropout or the BatchNorm layers");
+
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
         NotPartial, WindowDoesNotFit, MissingInput, NotPositive, PaddingTooLarge, SoftmaxNotLast, LayersSplit, Generic,
         ContainerNotPartial, StrideLeavesInputUnused, WorkspaceTooLargeForStack, InputNotFirst, SpatialAfterDense,
         NegativePadding, NoLayers, UnknownActivation, TooLarge, UnknownUnroll, UnsupportedType, NameClash,
         WeightsFileNotFound, WeightsFileInvalid, WeightsFingerprintMismatch, WeightsCountMismatch, WeightsChecksumMismatch,
-        SamePaddingStride, SamePaddingEvenKernel, UnknownPadding, DropoutRate, DropoutPlacement);
+        SamePaddingStride, SamePaddingEvenKernel, UnknownPadding, DropoutRate, DropoutPlacement,
+        BatchNormPlacement, ActivationBeforeBatchNorm, BatchNormArgument, BatchNormWithDropout);
 
     public static bool IsError(string id) => ById[id].DefaultSeverity == DiagnosticSeverity.Error;
 

@@ -119,6 +119,9 @@ internal static class InferenceEmitter
             case LayerType.Dense:
                 w.Call($"{layer.ClassName}Forward", new[] { ("x", x), ("w", Weights(layer)), ("b", Biases(layer)), ("y", y) });
                 break;
+            case LayerType.BatchNorm:
+                BatchNormEmitter.Infer(w, layer, x, y, "parameters");
+                break;
             default:
                 w.Call($"{layer.ClassName}Forward", new[] { ("x", x), ("y", y) });
                 break;

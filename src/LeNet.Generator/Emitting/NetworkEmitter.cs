@@ -138,6 +138,11 @@ internal static class NetworkEmitter
                 }
 
                 BackwardPass(w, chain);
+                if (chain.HasBatchNorm)
+                {
+                    BatchNormEmitter.TrainingPass(w, chain);
+                }
+
                 foreach (LayerShape layer in chain.Layers)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -152,16 +157,16 @@ internal static class NetworkEmitter
         }
     }
 
-    private static string Input(LayerShape layer, string workspace) =>
+    internal static string Input(LayerShape layer, string workspace) =>
         layer.HasInputGradient ? $"{workspace}.Slice(Net.{layer.ClassName}.InputOffset, Net.{layer.ClassName}.InputLength)" : "input";
 
-    private static string Output(LayerShape layer, string workspace) => $"{workspace}.Slice(Net.{layer.ClassName}.OutputOffset, Net.{layer.ClassName}.OutputLength)";
+    internal static string Output(LayerShape layer, string workspace) => $"{workspace}.Slice(Net.{layer.ClassName}.OutputOffset, Net.{layer.ClassName}.OutputLength)";
 
     private static string Padded(LayerShape layer, string workspace) => $"{workspace}.Slice(Net.{layer.ClassName}.PaddedOffset, Net.{layer.ClassName}.PaddedLength)";
 
-    private static string Weights(LayerShape layer, string parameters) => $"{parameters}.Slice(Net.{layer.ClassName}.WeightOffset, Net.{layer.ClassName}.WeightLength)";
+    internal static string Weights(LayerShape layer, string parameters) => $"{parameters}.Slice(Net.{layer.ClassName}.WeightOffset, Net.{layer.ClassName}.WeightLength)";
 
-    private static string Biases(LayerShape layer, string parameters) => $"{parameters}.Slice(Net.{layer.ClassName}.BiasOffset, Net.{layer.ClassName}.BiasLength)";
+    internal static string Biases(LayerShape layer, string parameters) => $"{parameters}.Slice(Net.{layer.ClassName}.BiasOffset, Net.{layer.ClassName}.BiasLength)";
 
     private static void ForwardPass(SourceWriter w, ShapeChain chain)
     {
@@ -173,32 +178,44 @@ internal static class NetworkEmitter
             {
                 LayerShape layer = chain.Layers[i];
                 w.Line($"// {layer.Name}");
-                string x = Input(layer, "workspace");
-                string y = Output(layer, "workspace");
-                switch (layer.Kind)
-                {
-                    case LayerType.Dropout:
-                        DropoutEmitter.Apply(w, layer, i, x, y);
-                        break;
-                    case LayerType.Conv when layer.IsPadded:
-                        w.Call($"{layer.ClassName}Pad", new[] { ("x", x), ("xp", Padded(layer, "workspace")) });
-                        w.Call($"{layer.ClassName}Forward", new[]
-                        {
-                            ("x", Padded(layer, "workspace")), ("w", Weights(layer, "parameters")), ("b", Biases(layer, "parameters")), ("y", y),
-                        });
-                        break;
-                    case LayerType.Conv:
-                    case LayerType.Dense:
-                        w.Call($"{layer.ClassName}Forward", new[] { ("x", x), ("w", Weights(layer, "parameters")), ("b", Biases(layer, "parameters")), ("y", y) });
-                        break;
-                    default:
-                        w.Call($"{layer.ClassName}Forward", new[] { ("x", x), ("y", y) });
-                        break;
-                }
+                ForwardLayer(w, layer, i);
             }
         }
 
         w.Line();
+    }
+
+    /// <summary>
+    /// One layer of the forward pass over one example, reading <c>input</c>, <c>workspace</c> and <c>parameters</c> (and
+    /// <c>dropout</c>) from the scope it is written into: the per-example Forward, and each example of the batch-statistics pass.
+    /// </summary>
+    internal static void ForwardLayer(SourceWriter w, LayerShape layer, int position)
+    {
+        string x = Input(layer, "workspace");
+        string y = Output(layer, "workspace");
+        switch (layer.Kind)
+        {
+            case LayerType.Dropout:
+                DropoutEmitter.Apply(w, layer, position, x, y);
+                break;
+            case LayerType.BatchNorm:
+                BatchNormEmitter.Infer(w, layer, x, y, "parameters");
+                break;
+            case LayerType.Conv when layer.IsPadded:
+                w.Call($"{layer.ClassName}Pad", new[] { ("x", x), ("xp", Padded(layer, "workspace")) });
+                w.Call($"{layer.ClassName}Forward", new[]
+                {
+                    ("x", Padded(layer, "workspace")), ("w", Weights(layer, "parameters")), ("b", Biases(layer, "parameters")), ("y", y),
+                });
+                break;
+            case LayerType.Conv:
+            case LayerType.Dense:
+                w.Call($"{layer.ClassName}Forward", new[] { ("x", x), ("w", Weights(layer, "parameters")), ("b", Biases(layer, "parameters")), ("y", y) });
+                break;
+            default:
+                w.Call($"{layer.ClassName}Forward", new[] { ("x", x), ("y", y) });
+                break;
+        }
     }
 
     private static void BackwardPass(SourceWriter w, ShapeChain chain)
@@ -221,75 +238,97 @@ internal static class NetworkEmitter
             for (int i = chain.Layers.Count - 1; i >= 0; i--)
             {
                 LayerShape layer = chain.Layers[i];
-                string y = Output(layer, "workspace");
-                string dy = Output(layer, "deltas");
                 w.Line($"// {layer.Name}");
-                if (DenseEmitter.ActivationBackward(layer.Activation) is { } activationBackward)
-                {
-                    (string, string)[] args = { ("output", y), ("gradient", dy) };
-                    if (i == chain.Layers.Count - 1)
-                    {
-                        using (w.Block("if (!outputIsPreActivation)"))
-                        {
-                            w.Call($"GeneratedCodeSupport.{activationBackward}", args);
-                        }
-                    }
-                    else
-                    {
-                        w.Call($"GeneratedCodeSupport.{activationBackward}", args);
-                    }
-                }
-
-                string dx = layer.HasInputGradient ? Input(layer, "deltas") : string.Empty;
-                string x = Input(layer, "workspace");
-                switch (layer.Kind)
-                {
-                    case LayerType.Conv:
-                    {
-                        string xs = layer.IsPadded ? Padded(layer, "workspace") : x;
-                        string dxs = layer.IsPadded ? Padded(layer, "deltas") : dx;
-                        if (layer.HasInputGradient)
-                        {
-                            w.Call($"{layer.ClassName}Backward", new[]
-                            {
-                                ("dy", dy), ("x", xs), ("w", Weights(layer, "parameters")), ("dx", dxs), ("dw", Weights(layer, "gradients")), ("db", Biases(layer, "gradients")),
-                            });
-                            if (layer.IsPadded)
-                            {
-                                w.Call($"{layer.ClassName}Unpad", new[] { ("dxp", dxs), ("dx", dx) });
-                            }
-                        }
-                        else
-                        {
-                            w.Call($"{layer.ClassName}WeightBackward", new[] { ("dy", dy), ("x", xs), ("dw", Weights(layer, "gradients")), ("db", Biases(layer, "gradients")) });
-                        }
-
-                        break;
-                    }
-
-                    case LayerType.Dense:
-                        w.Call($"{layer.ClassName}Backward", new[]
-                        {
-                            ("dy", dy), ("x", x), ("w", Weights(layer, "parameters")), ("dx", layer.HasInputGradient ? dx : "Span<float>.Empty"),
-                            ("dw", Weights(layer, "gradients")), ("db", Biases(layer, "gradients")),
-                        });
-                        break;
-                    case LayerType.Dropout:
-                        // The same masks as the forward pass: the gradient passes where the activation did, scaled alike.
-                        DropoutEmitter.Apply(w, layer, i, dy, dx);
-                        break;
-                    default:
-                        if (layer.HasInputGradient)
-                        {
-                            w.Call($"{layer.ClassName}Backward", new[] { ("dy", dy), ("x", x), ("dx", dx) });
-                        }
-
-                        break;
-                }
+                ActivationBackward(w, layer, guardOutput: i == chain.Layers.Count - 1);
+                BackwardLayer(w, layer, i);
             }
         }
 
         w.Line();
+    }
+
+    /// <summary>
+    /// The activation's part of back-propagating one layer (dy through f′, in place), reading <c>workspace</c> and
+    /// <c>deltas</c>; on the output layer, with <paramref name="guardOutput"/>, only unless the loss already gave the
+    /// pre-activation gradient.
+    /// </summary>
+    internal static void ActivationBackward(SourceWriter w, LayerShape layer, bool guardOutput)
+    {
+        string y = Output(layer, "workspace");
+        string dy = Output(layer, "deltas");
+        if (DenseEmitter.ActivationBackward(layer.Activation) is { } activationBackward)
+        {
+            (string, string)[] args = { ("output", y), ("gradient", dy) };
+            if (guardOutput)
+            {
+                using (w.Block("if (!outputIsPreActivation)"))
+                {
+                    w.Call($"GeneratedCodeSupport.{activationBackward}", args);
+                }
+            }
+            else
+            {
+                w.Call($"GeneratedCodeSupport.{activationBackward}", args);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One layer of the backward pass over one example after its activation's, reading <c>input</c>, <c>workspace</c>,
+    /// <c>deltas</c>, <c>parameters</c> and <c>gradients</c> (and <c>dropout</c>) from the scope it is written into.
+    /// </summary>
+    internal static void BackwardLayer(SourceWriter w, LayerShape layer, int position)
+    {
+        string dy = Output(layer, "deltas");
+        string dx = layer.HasInputGradient ? Input(layer, "deltas") : string.Empty;
+        string x = Input(layer, "workspace");
+        switch (layer.Kind)
+        {
+            case LayerType.Conv:
+            {
+                string xs = layer.IsPadded ? Padded(layer, "workspace") : x;
+                string dxs = layer.IsPadded ? Padded(layer, "deltas") : dx;
+                if (layer.HasInputGradient)
+                {
+                    w.Call($"{layer.ClassName}Backward", new[]
+                    {
+                        ("dy", dy), ("x", xs), ("w", Weights(layer, "parameters")), ("dx", dxs), ("dw", Weights(layer, "gradients")), ("db", Biases(layer, "gradients")),
+                    });
+                    if (layer.IsPadded)
+                    {
+                        w.Call($"{layer.ClassName}Unpad", new[] { ("dxp", dxs), ("dx", dx) });
+                    }
+                }
+                else
+                {
+                    w.Call($"{layer.ClassName}WeightBackward", new[] { ("dy", dy), ("x", xs), ("dw", Weights(layer, "gradients")), ("db", Biases(layer, "gradients")) });
+                }
+
+                break;
+            }
+
+            case LayerType.Dense:
+                w.Call($"{layer.ClassName}Backward", new[]
+                {
+                    ("dy", dy), ("x", x), ("w", Weights(layer, "parameters")), ("dx", layer.HasInputGradient ? dx : "Span<float>.Empty"),
+                    ("dw", Weights(layer, "gradients")), ("db", Biases(layer, "gradients")),
+                });
+                break;
+            case LayerType.Dropout:
+                // The same masks as the forward pass: the gradient passes where the activation did, scaled alike.
+                DropoutEmitter.Apply(w, layer, position, dy, dx);
+                break;
+            case LayerType.BatchNorm:
+                BatchNormEmitter.BackwardFrozen(w, layer, dy, x, dx);
+                break;
+            default:
+                if (layer.HasInputGradient)
+                {
+                    w.Call($"{layer.ClassName}Backward", new[] { ("dy", dy), ("x", x), ("dx", dx) });
+                }
+
+                break;
+        }
     }
 
     private static void LayerKernels(SourceWriter w, LayerShape layer, KernelUnroll unroll)
@@ -312,6 +351,9 @@ internal static class NetworkEmitter
                 break;
             case LayerType.Dropout:
                 // No kernel of its own: GeneratedCodeSupport.Dropout does both directions.
+                break;
+            case LayerType.BatchNorm:
+                // No kernel of its own: BatchNormKernels does every direction, per channel.
                 break;
             case LayerType.MaxPool:
             case LayerType.AvgPool:

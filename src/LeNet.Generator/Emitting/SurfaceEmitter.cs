@@ -50,7 +50,7 @@ internal static class SurfaceEmitter
 
         w.Line("/// </remarks>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet.Generator\", \"{generatorVersion}\")]");
-        string dropoutInterface = chain.HasDropout ? ", global::LeNet.IDropoutNetwork" : "";
+        string dropoutInterface = chain.HasDropout ? ", global::LeNet.IDropoutNetwork" : chain.HasBatchNorm ? ", global::LeNet.IBatchNormNetwork" : "";
         using (w.Block($"partial class {self} : {Interface}<{self}>{dropoutInterface}"))
         {
             Constants(w, chain, fingerprint, rows);
@@ -84,6 +84,10 @@ internal static class SurfaceEmitter
             ForwardMembers(w, self, chain, kernels);
             ClassMembers(w, chain);
             BackwardMembers(w, chain, kernels);
+            if (chain.HasBatchNorm)
+            {
+                BatchStatisticsMembers(w, chain, kernels);
+            }
 
             if (chain.WorkspaceOnStack)
             {
@@ -147,12 +151,17 @@ internal static class SurfaceEmitter
         foreach (LayerShape layer in chain.Layers)
         {
             string c = layer.ClassName;
-            bool windowed = layer.Kind is not LayerType.Dense and not LayerType.Dropout;
+            bool windowed = layer.Kind is not LayerType.Dense and not LayerType.Dropout and not LayerType.BatchNorm;
             w.Line($"    new(\"{layer.Name}\", global::LeNet.LayerType.{layer.Kind}, global::LeNet.Activation.{layer.Activation},");
             w.Line($"        {c}.WeightOffset, {c}.WeightLength, {c}.BiasOffset, {c}.BiasLength,");
             w.Line($"        FanIn: {SourceWriter.Int(layer.FanIn)}, FanOut: {SourceWriter.Int(layer.FanOut)}, OutputLength: {c}.OutputLength)");
             w.Line($"    {{ Input = {input}, Output = new({c}.OutC, {c}.OutH, {c}.OutW),");
             string rate = layer.Kind == LayerType.Dropout ? $", Rate = {c}.Rate" : "";
+            if (layer.Kind == LayerType.BatchNorm)
+            {
+                rate = $",\n        StatisticsOffset = {c}.StatisticsOffset, StatisticsLength = {c}.StatisticsLength, Momentum = {c}.Momentum, Epsilon = {c}.Epsilon";
+            }
+
             w.Line($"        Kernel = {(windowed ? c + ".Kernel" : "0")}, Stride = {(windowed ? c + ".Stride" : "0")}, Padding = {(windowed ? c + ".Padding" : "0")}{rate} }},");
             input = $"new({c}.OutC, {c}.OutH, {c}.OutW)";
         }
@@ -191,6 +200,13 @@ internal static class SurfaceEmitter
                 w.Line($"/// <summary>The probability of dropping each activation in training.</summary>");
                 w.Line($"public const float Rate = {SourceWriter.Float(layer.Rate)};");
             }
+            else if (layer.Kind == LayerType.BatchNorm)
+            {
+                w.Line("/// <summary>The weight of each batch in the running statistics: running = (1 − momentum) · running + momentum · batch.</summary>");
+                w.Line($"public const float Momentum = {SourceWriter.Float(layer.Momentum)};");
+                w.Line("/// <summary>Added to the variance before its square root.</summary>");
+                w.Line($"public const float Epsilon = {SourceWriter.Float(layer.Epsilon)};");
+            }
             else if (layer.Kind != LayerType.Dense)
             {
                 w.Line($"public const int Kernel = {layer.Kernel}, Stride = {layer.Stride}, Padding = {layer.Padding};");
@@ -203,6 +219,12 @@ internal static class SurfaceEmitter
             // A pool's weight and bias lengths are 0 at the running offset, so generic code reads every layer alike.
             w.Line($"public const int WeightOffset = {SourceWriter.Int(layer.WeightOffset)}, WeightLength = {SourceWriter.Int(layer.WeightLength)};");
             w.Line($"public const int BiasOffset = {SourceWriter.Int(layer.BiasOffset)}, BiasLength = {SourceWriter.Int(layer.BiasLength)};");
+            if (layer.Kind == LayerType.BatchNorm)
+            {
+                w.Line("/// <summary>The running mean (OutC floats) then the running variance (OutC floats), after γ (the weights) and β (the biases).</summary>");
+                w.Line($"public const int StatisticsOffset = {SourceWriter.Int(layer.StatisticsOffset)}, StatisticsLength = {SourceWriter.Int(layer.StatisticsLength)};");
+            }
+
             w.Line($"public const int ParameterCount = {SourceWriter.Int(layer.ParameterCount)};");
             if (layer.IsPadded)
             {
@@ -408,6 +430,73 @@ internal static class SurfaceEmitter
         w.Line();
     }
 
+    private static void BatchStatisticsMembers(SourceWriter w, ShapeChain chain, string kernels)
+    {
+        int plane = int.MaxValue;
+        foreach (LayerShape layer in chain.Layers)
+        {
+            plane = layer.Kind == LayerType.BatchNorm ? System.Math.Min(plane, layer.Plane) : plane;
+        }
+
+        w.Lines($$"""
+            /// <summary>
+            /// Floats the training pass keeps per batch normalisation between its forward and backward halves: the batch mean
+            /// and 1/√(var + ε) per channel.
+            /// </summary>
+            public const int BatchStatisticsLength = {{SourceWriter.Int(chain.BatchStatisticsLength)}};
+
+            /// <summary>
+            /// Floats of scratch space BackwardWithBatchStatistics needs for <paramref name="examples"/> examples: a training
+            /// workspace each, then the batch statistics.
+            /// </summary>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="examples"/> is negative or too many.</exception>
+            public int BatchStatisticsWorkspaceLength(int examples) =>
+                examples >= 0 && (long)examples * TrainingWorkspaceLength + BatchStatisticsLength <= int.MaxValue
+                    ? (examples * TrainingWorkspaceLength) + BatchStatisticsLength
+                    : throw new global::System.ArgumentOutOfRangeException(nameof(examples), examples, "Expected a count whose workspace fits an int.");
+
+            /// <summary>
+            /// The training pass over one mini-batch with batch statistics (see <see cref="global::LeNet.IBatchNormNetwork"/>): adds the
+            /// summed gradient into <paramref name="gradients"/>, writes each output, and with <paramref name="updateRunningStatistics"/>
+            /// moves every running mean and variance once by its layer's momentum.
+            /// </summary>
+            /// <returns>The summed loss.</returns>
+            """);
+        using (w.Method("public float BackwardWithBatchStatistics", $"{ReadOnlySpan} inputs", "global::System.ReadOnlySpan<int> labels", $"{Span} gradients", $"{Span} outputs",
+            $"{Span} workspace", "bool updateRunningStatistics"))
+        {
+            if (chain.Loss == LossKind.None)
+            {
+                w.Line($"throw new global::System.InvalidOperationException(\"{chain.Last.Name} has activation {chain.Last.Activation}; a label loss needs a Softmax output or a single Sigmoid unit.\");");
+                return;
+            }
+
+            w.Line("int count = labels.Length;");
+            using (w.Block($"if ((long)count * {SourceWriter.Int(plane)} < 2)"))
+            {
+                w.Line($"throw new global::System.ArgumentException(\"Expected at least {(plane >= 2 ? 1 : 2)} example(s): batch normalisation in training \" +");
+                w.Line("    \"needs more than one value per channel, got \" + count + \" example(s).\", nameof(labels));");
+            }
+
+            w.Line($"{Support}.CheckLength(inputs.Length, checked(count * InputLength), nameof(inputs));");
+            w.Line($"{Support}.CheckLength(gradients.Length, ParameterCount, nameof(gradients));");
+            w.Line($"{Support}.CheckLength(outputs.Length, checked(count * OutputLength), nameof(outputs));");
+            w.Line($"{Support}.CheckMinimumLength(workspace.Length, BatchStatisticsWorkspaceLength(count), nameof(workspace));");
+            using (w.Block("for (int n = 0; n < count; n++)"))
+            {
+                using (w.Block("if ((uint)labels[n] >= ClassCount)"))
+                {
+                    w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(labels), labels[n], \"Expected labels from 0 to {chain.ClassCount - 1}, \" +");
+                    w.Line("        \"at index \" + n + \".\");");
+                }
+            }
+
+            w.Line($"return {kernels}.TrainBatch(_parameters, inputs, labels, gradients, outputs, workspace, updateRunningStatistics);");
+        }
+
+        w.Line();
+    }
+
     private static void TrainingChecks(SourceWriter w)
     {
         w.Line($"{Support}.CheckLength(input.Length, InputLength, nameof(input));");
@@ -508,13 +597,25 @@ internal static class SurfaceEmitter
                     break;
                 }
             }
+
+            foreach (LayerSpec layer in spec.Layers)
+            {
+                if (layer is BatchNormSpec)
+                {
+                    Member("BatchStatisticsLength", $"public static int BatchStatisticsLength => {fail};");
+                    Member("BatchStatisticsWorkspaceLength", $"public int BatchStatisticsWorkspaceLength(int examples) => {fail};");
+                    Member("BackwardWithBatchStatistics", $"public float BackwardWithBatchStatistics({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, "
+                        + $"{Span} gradients, {Span} outputs, {Span} workspace, bool updateRunningStatistics) => {fail};");
+                    break;
+                }
+            }
         }
     }
 
     /// <summary>One line per layer: name, shapes and weight shape, e.g. <c>CONV1: (1,32,32) -> (6,28,28); W (6,1,5,5), b (6)</c>.</summary>
     internal static string ShapeComment(LayerShape layer)
     {
-        string input = layer.Kind == LayerType.Dense || (layer.IsFlat && layer.Kind == LayerType.Dropout) ? $"({layer.InC})" : $"({layer.InC},{layer.InH},{layer.InW})";
+        string input = layer.Kind == LayerType.Dense || (layer.IsFlat && layer.Kind is LayerType.Dropout or LayerType.BatchNorm) ? $"({layer.InC})" : $"({layer.InC},{layer.InH},{layer.InW})";
         string output = layer.IsFlat ? $"({layer.OutC})" : $"({layer.OutC},{layer.OutH},{layer.OutW})";
         string text = layer.Kind switch
         {
@@ -522,6 +623,8 @@ internal static class SurfaceEmitter
             LayerType.MaxPool => $"{layer.Name}: x {input} -> y {output}; max over {layer.Kernel}x{layer.Kernel}, stride {layer.Stride}",
             LayerType.AvgPool => $"{layer.Name}: x {input} -> y {output}; average over {layer.Kernel}x{layer.Kernel}, stride {layer.Stride}",
             LayerType.Dropout => $"{layer.Name}: x {input} -> y {output}; dropout {layer.Rate.ToString("R", CultureInfo.InvariantCulture)} in training, identity at inference",
+            LayerType.BatchNorm => $"{layer.Name}: x {input} -> y {output}; batch norm per {(layer.IsFlat ? "unit" : "channel")}, γ β mean var ({layer.OutC}); "
+                + $"momentum {layer.Momentum.ToString("R", CultureInfo.InvariantCulture)}, ε {layer.Epsilon.ToString("R", CultureInfo.InvariantCulture)}",
             _ => $"{layer.Name}: x {input} -> y {output}; W ({layer.OutC},{layer.InC}), b ({layer.OutC})",
         };
 

@@ -53,6 +53,11 @@ internal sealed record LayerShape
 
     public int BiasOffset => WeightOffset + WeightLength;
 
+    /// <summary>A batch normalisation's running mean then running variance, 2C floats after its β; 0 for other kinds.</summary>
+    public int StatisticsLength { get; private init; }
+
+    public int StatisticsOffset => BiasOffset + BiasLength;
+
     public int InputOffset { get; init; } = -1;
 
     public int OutputOffset { get; init; }
@@ -62,6 +67,15 @@ internal sealed record LayerShape
     /// <summary>A dropout layer's drop probability in training; 0 for other kinds.</summary>
     public float Rate { get; private init; }
 
+    /// <summary>A batch normalisation's weight of each batch in its running statistics; 0 for other kinds.</summary>
+    public float Momentum { get; private init; }
+
+    /// <summary>A batch normalisation's ε; 0 for other kinds.</summary>
+    public float Epsilon { get; private init; }
+
+    /// <summary>Values per channel of one example (H·W, 1 after a dense layer): what a batch normalisation averages over with the batch.</summary>
+    public int Plane => OutH * OutW;
+
     /// <summary>Whether the output is flat (units) rather than (C,H,W): a dense layer, or a dropout after one.</summary>
     public bool IsFlat { get; private init; }
 
@@ -69,7 +83,8 @@ internal sealed record LayerShape
 
     public int OutputLength => OutC * OutH * OutW;
 
-    public int ParameterCount => WeightLength + BiasLength;
+    /// <summary>Floats in the parameter span: weights, biases and (for a batch normalisation) its running statistics.</summary>
+    public int ParameterCount => WeightLength + BiasLength + StatisticsLength;
 
     public int PaddedH => InH + (2 * Padding);
 
@@ -164,6 +179,27 @@ internal sealed record LayerShape
             OutH = h,
             OutW = w,
             Rate = rate,
+            IsFlat = flat,
+        };
+
+    /// <summary>
+    /// A batch normalisation over (c, h, w), per channel (per unit after a dense layer, whose output is flat): the shape
+    /// kept; γ and β, one per channel, then the running mean and variance.
+    /// </summary>
+    public static LayerShape BatchNorm(string name, string className, BatchNormSpec spec, int c, int h, int w, bool flat) =>
+        new(name, className, LayerType.BatchNorm, spec.Activation)
+        {
+            InC = c,
+            InH = h,
+            InW = w,
+            OutC = c,
+            OutH = h,
+            OutW = w,
+            WeightLength = c,
+            BiasLength = c,
+            StatisticsLength = 2 * c,
+            Momentum = (float)spec.Momentum,
+            Epsilon = (float)spec.Epsilon,
             IsFlat = flat,
         };
 }

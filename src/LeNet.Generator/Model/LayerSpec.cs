@@ -54,3 +54,13 @@ internal sealed record DropoutSpec(double Rate) : LayerSpec
 {
     public override string AttributeName => "Dropout";
 }
+
+/// <summary><c>[BatchNorm(momentum = 0.1, epsilon = 1e-5, Activation = ...)]</c>; the numbers as written, NaN when one could not be read.</summary>
+internal sealed record BatchNormSpec(double Momentum, double Epsilon, Activation Activation) : LayerSpec
+{
+    public const double DefaultMomentum = 0.1;
+
+    public const double DefaultEpsilon = 1e-5;
+
+    public override string AttributeName => "BatchNorm";
+}

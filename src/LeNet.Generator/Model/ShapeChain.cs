@@ -34,6 +34,38 @@ internal sealed record ShapeChain(
         }
     }
 
+    /// <summary>Whether any layer is a batch normalisation: then the type implements <c>IBatchNormNetwork</c> and trains a batch at a time.</summary>
+    public bool HasBatchNorm
+    {
+        get
+        {
+            foreach (LayerShape layer in Layers)
+            {
+                if (layer.Kind == LayerType.BatchNorm)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Floats the training pass keeps per batch normalisation between its forward and backward: the batch mean and 1/√(var + ε) per channel.</summary>
+    public int BatchStatisticsLength
+    {
+        get
+        {
+            int length = 0;
+            foreach (LayerShape layer in Layers)
+            {
+                length += layer.Kind == LayerType.BatchNorm ? 2 * layer.OutC : 0;
+            }
+
+            return length;
+        }
+    }
+
     /// <summary>Whether the batched kernels cover every layer, so the network gets ForwardBatch's and the trainer's batched path.</summary>
     public bool HasBatchKernels { get; init; }
 

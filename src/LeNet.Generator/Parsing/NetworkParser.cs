@@ -30,12 +30,14 @@ internal static class NetworkParser
         ["LeNet.AvgPoolAttribute"] = static a => new PoolSpec(LayerType.AvgPool, a.Get("size", 0), a.Get("stride", PoolSpec.DefaultStride(a.Get("size", 0)))),
         ["LeNet.DenseAttribute"] = static a => new DenseSpec(a.Get("units", 0), a.Activation),
         ["LeNet.DropoutAttribute"] = static a => new DropoutSpec(a.GetDouble("rate", double.NaN)),
+        ["LeNet.BatchNormAttribute"] = static a => new BatchNormSpec(
+            a.GetDouble("momentum", BatchNormSpec.DefaultMomentum), a.GetDouble("epsilon", BatchNormSpec.DefaultEpsilon), a.Activation),
     };
 
     private static readonly HashSet<string> LayerAttributeShortNames = new()
     {
         "Input", "InputAttribute", "Conv", "ConvAttribute", "MaxPool", "MaxPoolAttribute", "AvgPool", "AvgPoolAttribute", "Dense", "DenseAttribute",
-        "Dropout", "DropoutAttribute",
+        "Dropout", "DropoutAttribute", "BatchNorm", "BatchNormAttribute",
     };
 
     /// <summary>The attributes a spec was read from, kept by the analyzer to turn problems into locations.</summary>

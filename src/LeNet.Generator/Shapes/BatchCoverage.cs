@@ -38,6 +38,9 @@ internal static class BatchCoverage
 
                 // Dropout masks are drawn per example from its DropoutKey, which the batched Backward does not take.
                 LayerType.Dropout => false,
+
+                // Batch statistics couple the examples of a batch; IBatchNormNetwork trains those networks instead.
+                LayerType.BatchNorm => false,
                 _ => false,
             };
             if (!covered)

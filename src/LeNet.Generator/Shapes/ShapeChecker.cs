@@ -78,6 +78,7 @@ internal static class ShapeChecker
         "InputLength", "InputChannels", "InputHeight", "InputWidth", "OutputLength", "ParameterCount", "WorkspaceLength",
         "TrainingWorkspaceLength", "OutputOffset", "ClassCount", "Fingerprint", "Loss", "Summary", "Parameters", "Layers",
         "Forward", "Predict", "ClassOf", "LossOf", "Backward", "_parameters", "s_layers", "TrainedParameters", "CreateTrained",
+        "BatchStatisticsLength", "BatchStatisticsWorkspaceLength", "BackwardWithBatchStatistics",
     };
 
     private static void CheckMemberClash(NetworkSpec spec, EquatableArray<string> layerClassNames, List<Problem> problems)
@@ -110,6 +111,11 @@ internal static class ShapeChecker
         {
             text.Append(';').Append(layer.Kind).Append(' ').Append(layer.OutC).Append(' ')
                 .Append(layer.Kernel).Append(' ').Append(layer.Stride).Append(' ').Append(layer.Padding).Append(' ').Append(layer.Activation);
+            if (layer.Kind == LayerType.BatchNorm)
+            {
+                // Inference depends on ε; the momentum only on how the statistics were learned.
+                text.Append(" eps ").Append(layer.Epsilon.ToString("R", CultureInfo.InvariantCulture));
+            }
         }
 
         ulong hash = 14695981039346656037UL;
@@ -207,6 +213,12 @@ internal static class ShapeChecker
         long workspaceOffset = 0;
         int inputOffset = -1;
         var classNames = new HashSet<string>(StringComparer.Ordinal);
+        string? firstDropout = null;
+        for (int i = 0, droppedWeighted = 0; i < layers.Count && firstDropout is null; i++)
+        {
+            droppedWeighted += layers[i] is ConvSpec or DenseSpec ? 1 : 0;
+            firstDropout = layers[i] is DropoutSpec ? LayerName(layers[i], droppedWeighted, false) : null;
+        }
 
         for (int i = 0; i < layers.Count; i++)
         {
@@ -229,6 +241,7 @@ internal static class ShapeChecker
             {
                 ConvSpec conv => conv.Activation,
                 DenseSpec dense => dense.Activation,
+                BatchNormSpec batchNorm => batchNorm.Activation,
                 _ => Activation.None,
             };
 
@@ -241,7 +254,7 @@ internal static class ShapeChecker
                 problems.Add(new Problem(Descriptors.SoftmaxNotLast.Id, ProblemSite.Layer, i, "Activation", Args(name)));
             }
 
-            if (layer is not DenseSpec and not DropoutSpec && flat)
+            if (layer is not DenseSpec and not DropoutSpec and not BatchNormSpec && flat)
             {
                 problems.Add(new Problem(Descriptors.SpatialAfterDense.Id, ProblemSite.Layer, i, null, Args(name, layer.AttributeName)));
                 shapeKnown = false;
@@ -252,6 +265,7 @@ internal static class ShapeChecker
                 ConvSpec conv => CheckConv(conv, i, name, className, problems, ref shapeKnown, c, h, w),
                 PoolSpec pool => CheckPool(pool, i, name, className, problems, ref shapeKnown, c, h, w),
                 DropoutSpec dropout => CheckDropout(dropout, i, name, className, problems, ref shapeKnown, c, h, w, flat, afterInput: i == 1, isLast),
+                BatchNormSpec batchNorm => CheckBatchNorm(batchNorm, i, name, className, problems, ref shapeKnown, c, h, w, flat, i > 0 ? layers[i - 1] : null, firstDropout),
                 _ => CheckDense((DenseSpec)layer, i, name, className, problems, ref shapeKnown, c, h, w),
             };
 
@@ -263,7 +277,7 @@ internal static class ShapeChecker
 
             // Lay out parameters and workspace in 64-bit and refuse anything past int range.
             long paddedLength = shape.PaddedLength;
-            long weightsEnd = parameterOffset + shape.WeightLength + shape.BiasLength;
+            long weightsEnd = parameterOffset + shape.ParameterCount;
             long workspaceEnd = workspaceOffset + paddedLength + shape.OutputLength;
 
             // TrainingWorkspaceLength = 2 * WorkspaceLength is a constant of the generated code: it must fit too.
@@ -452,6 +466,69 @@ internal static class ShapeChecker
         return LayerShape.Dropout(name, className, (float)rate, c, h, w, flat);
     }
 
+    /// <summary>
+    /// Directly after a Conv or Dense layer (LENET031) that has no activation of its own (LENET032), momentum in [0, 1] and
+    /// a positive finite ε (LENET033), and no Dropout in the same network (LENET034).
+    /// </summary>
+    private static LayerShape? CheckBatchNorm(BatchNormSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown,
+        int c, int h, int w, bool flat, LayerSpec? before, string? dropout)
+    {
+        bool ok = true;
+        Activation beforeActivation = before switch
+        {
+            ConvSpec conv => conv.Activation,
+            DenseSpec dense => dense.Activation,
+            _ => Activation.None,
+        };
+        if (before is not ConvSpec and not DenseSpec)
+        {
+            string what = before switch
+            {
+                null => "no layer",
+                InputSpec => "[Input]",
+                _ => "a " + before.AttributeName + " layer",
+            };
+            problems.Add(new Problem(Descriptors.BatchNormPlacement.Id, ProblemSite.Layer, index, null, Args(name, what)));
+            ok = false;
+        }
+        else if (beforeActivation != Activation.None)
+        {
+            string beforeName = name.Replace("BN", before is ConvSpec ? "CONV" : "FC");
+            problems.Add(new Problem(Descriptors.ActivationBeforeBatchNorm.Id, ProblemSite.Layer, index - 1, "Activation", Args(name, beforeName, beforeActivation.ToString())));
+            ok = false;
+        }
+
+        // Stored as floats: a momentum or ε that rounds out of range as a float is out of range.
+        float momentum = (float)layer.Momentum, epsilon = (float)layer.Epsilon;
+        if (double.IsNaN(layer.Momentum) || !(momentum >= 0f && momentum <= 1f))
+        {
+            problems.Add(new Problem(Descriptors.BatchNormArgument.Id, ProblemSite.Layer, index, "momentum",
+                Args(name, "momentum", "from 0 to 1", layer.Momentum.ToString("R", CultureInfo.InvariantCulture))));
+            ok = false;
+        }
+
+        if (!(epsilon > 0f) || float.IsInfinity(epsilon))
+        {
+            problems.Add(new Problem(Descriptors.BatchNormArgument.Id, ProblemSite.Layer, index, "epsilon",
+                Args(name, "epsilon", "positive and finite as a float", layer.Epsilon.ToString("R", CultureInfo.InvariantCulture))));
+            ok = false;
+        }
+
+        if (dropout is not null)
+        {
+            problems.Add(new Problem(Descriptors.BatchNormWithDropout.Id, ProblemSite.Layer, index, null, Args(name)));
+            ok = false;
+        }
+
+        if (!ok || !shapeKnown)
+        {
+            shapeKnown = false;
+            return null;
+        }
+
+        return LayerShape.BatchNorm(name, className, layer, c, h, w, flat);
+    }
+
     private static LayerShape? CheckDense(DenseSpec layer, int index, string name, string className, List<Problem> problems, ref bool shapeKnown, int c, int h, int w)
     {
         int units = layer.Units;
@@ -507,12 +584,13 @@ internal static class ShapeChecker
         return false;
     }
 
-    /// <summary>CONVn, POOLn and FCn count weighted layers; a pool or dropout shares its layer's number (POOL1, DROP3); a softmax output is "Softmax".</summary>
+    /// <summary>CONVn, POOLn and FCn count weighted layers; a pool, dropout or batch normalisation shares its layer's number (POOL1, DROP3, BN2); a softmax output is "Softmax".</summary>
     private static string LayerName(LayerSpec layer, int weighted, bool isLast) => layer switch
     {
         ConvSpec => "CONV" + Number(weighted),
         PoolSpec => "POOL" + Number(weighted),
         DropoutSpec => "DROP" + Number(weighted),
+        BatchNormSpec => "BN" + Number(weighted),
         DenseSpec { Activation: Activation.Softmax } when isLast => "Softmax",
         _ => "FC" + Number(weighted),
     };
@@ -522,6 +600,7 @@ internal static class ShapeChecker
         ConvSpec => "Conv" + Number(weighted),
         PoolSpec => "Pool" + Number(weighted),
         DropoutSpec => "Drop" + Number(weighted),
+        BatchNormSpec => "Bn" + Number(weighted),
         _ => "Fc" + Number(weighted),
     };
 

@@ -9,8 +9,9 @@ namespace LeNet.Onnx;
 /// Writes a generated network as an ONNX model (IR version 7, opset 13) that any ONNX runtime can execute. The graph
 /// has one input <c>input</c> of shape (N, C, H, W) and one output <c>output</c> of shape (N, <c>OutputLength</c>), N
 /// being a symbolic batch size; per image it computes what <c>Forward</c> computes. Layers become Conv, MaxPool,
-/// AveragePool and Gemm (transB = 1) nodes, a Flatten goes before the first dense layer (and at the end when the
-/// last layer is spatial), and each activation is its own node (Relu, Tanh, Sigmoid, Softmax on axis 1).
+/// AveragePool, Gemm (transB = 1) and BatchNormalization nodes (by the running statistics, as PyTorch's eval-mode export),
+/// a Flatten goes before the first dense layer (and at the end when the last layer is spatial), and each activation is
+/// its own node (Relu, Tanh, Sigmoid, Softmax on axis 1).
 /// Weights and biases are float initializers named like PyTorch's (<c>conv1.weight</c>, <c>conv1.bias</c>, ... from
 /// the layer names), in PyTorch's layouts, in layer order, so <see cref="OnnxImporter"/> reads them back.
 /// </summary>
@@ -82,6 +83,20 @@ public static class OnnxExporter
                     model.AddInitializer(name + ".bias", [layer.BiasLength], parameters.Slice(layer.BiasOffset, layer.BiasLength));
                     model.AddNode("Gemm", nodeName, [current, name + ".weight", name + ".bias"], [name], OnnxAttribute.Of("transB", 1L));
                     break;
+                case LayerType.BatchNorm:
+                {
+                    // PyTorch's names and order: weight (γ), bias (β), running_mean, running_var; opset 13's inference form.
+                    int channels = layer.Output.Channels;
+                    model.AddInitializer(name + ".weight", [channels], parameters.Slice(layer.WeightOffset, layer.WeightLength));
+                    model.AddInitializer(name + ".bias", [channels], parameters.Slice(layer.BiasOffset, layer.BiasLength));
+                    model.AddInitializer(name + ".running_mean", [channels], parameters.Slice(layer.StatisticsOffset, channels));
+                    model.AddInitializer(name + ".running_var", [channels], parameters.Slice(layer.StatisticsOffset + channels, channels));
+                    model.AddNode("BatchNormalization", nodeName,
+                        [current, name + ".weight", name + ".bias", name + ".running_mean", name + ".running_var"], [name],
+                        OnnxAttribute.Of("epsilon", layer.Epsilon), OnnxAttribute.Of("momentum", 1f - layer.Momentum));
+                    break;
+                }
+
                 case LayerType.Dropout:
                     // Dropout is off at inference, which is all an exported graph does (PyTorch's eval-mode export drops it too).
                     model.AddNode("Identity", nodeName, [current], [name]);

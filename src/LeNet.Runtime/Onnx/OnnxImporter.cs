@@ -10,7 +10,9 @@ namespace LeNet.Onnx;
 /// <c>torch.onnx.export</c> for a PyTorch model of that shape, or a file written by <see cref="OnnxExporter"/>.
 /// </summary>
 /// <remarks>
-/// The graph's Conv and Gemm nodes, in graph order, pair one to one with the network's convolution and dense layers.
+/// The graph's Conv, Gemm and BatchNormalization nodes, in graph order, pair one to one with the network's convolution,
+/// dense and batch normalisation layers (a BatchNormalization node's scale, B, mean and var load γ, β and the running
+/// statistics, and its epsilon must be the declared one).
 /// Each node's weight (input 1) and bias (input 2) must be float initializers in PyTorch's layouts: a convolution's
 /// weight (out, in, kh, kw), a dense weight (out, in) read by a Gemm with transB = 1, biases (out). A node without a
 /// bias loads zeros. Every shape is checked against the declared layer, and so are the Conv nodes' strides, pads,
@@ -72,7 +74,7 @@ public static class OnnxImporter
         var layers = new List<LayerInfo>();
         foreach (LayerInfo layer in TNet.Layers)
         {
-            if (layer.Kind is LayerType.Conv or LayerType.Dense)
+            if (layer.Kind is LayerType.Conv or LayerType.Dense or LayerType.BatchNorm)
             {
                 layers.Add(layer);
             }
@@ -80,13 +82,13 @@ public static class OnnxImporter
 
         List<(OnnxNode Node, int Index)> nodes = graph.Nodes
             .Select((node, index) => (node, index))
-            .Where(n => n.node.OpType is "Conv" or "Gemm")
+            .Where(n => n.node.OpType is "Conv" or "Gemm" or "BatchNormalization")
             .ToList();
         if (nodes.Count != layers.Count)
         {
             throw new InvalidDataException(
                 $"{typeof(TNet).Name} has {layers.Count} layers with weights ({string.Join(", ", layers.Select(l => $"{l.Name} {l.Kind}"))}); " +
-                $"the ONNX graph has {nodes.Count} Conv or Gemm nodes ({string.Join(", ", nodes.Select(n => $"{n.Node.Label(n.Index)} {n.Node.OpType}"))}).");
+                $"the ONNX graph has {nodes.Count} {(layers.Any(l => l.Kind == LayerType.BatchNorm) || nodes.Any(n => n.Node.OpType == "BatchNormalization") ? "Conv, Gemm or BatchNormalization" : "Conv or Gemm")} nodes ({string.Join(", ", nodes.Select(n => $"{n.Node.Label(n.Index)} {n.Node.OpType}"))}).");
         }
 
         float[] loaded = new float[TNet.ParameterCount];
@@ -101,6 +103,17 @@ public static class OnnxImporter
     private static void Load(OnnxGraph graph, LayerInfo layer, OnnxNode node, int index, float[] loaded)
     {
         string nodeLabel = $"ONNX {node.OpType} node {node.Label(index)}";
+        if (layer.Kind == LayerType.BatchNorm)
+        {
+            LoadBatchNorm(graph, layer, node, nodeLabel, loaded);
+            return;
+        }
+
+        if (node.OpType == "BatchNormalization")
+        {
+            throw new InvalidDataException($"{layer.Name}: a {(layer.Kind == LayerType.Conv ? "convolution" : "dense layer")} cannot pair with the {nodeLabel}.");
+        }
+
         long[] weightShape;
         if (layer.Kind == LayerType.Conv)
         {
@@ -144,6 +157,32 @@ public static class OnnxImporter
         {
             bias.Clear();
         }
+    }
+
+    /// <summary>A BatchNormalization node's scale (γ), B (β), mean and var, each (C), and its ε, which must be the declared one.</summary>
+    private static void LoadBatchNorm(OnnxGraph graph, LayerInfo layer, OnnxNode node, string nodeLabel, float[] loaded)
+    {
+        if (node.OpType != "BatchNormalization")
+        {
+            throw new InvalidDataException($"{layer.Name}: a batch normalisation pairs with a BatchNormalization node; found the {nodeLabel}.");
+        }
+
+        float epsilon = node.Float("epsilon", 1e-5f);
+        if (epsilon != layer.Epsilon)
+        {
+            throw new InvalidDataException($"{layer.Name}: the {nodeLabel} has epsilon {epsilon}; {layer.Name} declares epsilon {layer.Epsilon}.");
+        }
+
+        if (node.Inputs.Count < 5)
+        {
+            throw new InvalidDataException($"{layer.Name}: the {nodeLabel} has {node.Inputs.Count} inputs; expected X, scale, B, mean and var.");
+        }
+
+        int channels = layer.Output.Channels;
+        Copy(graph, layer, nodeLabel, node.Inputs[1], "scale", [channels], loaded.AsSpan(layer.WeightOffset, channels));
+        Copy(graph, layer, nodeLabel, node.Inputs[2], "bias", [channels], loaded.AsSpan(layer.BiasOffset, channels));
+        Copy(graph, layer, nodeLabel, node.Inputs[3], "running mean", [channels], loaded.AsSpan(layer.StatisticsOffset, channels));
+        Copy(graph, layer, nodeLabel, node.Inputs[4], "running variance", [channels], loaded.AsSpan(layer.StatisticsOffset + channels, channels));
     }
 
     private static void CheckConvAttributes(LayerInfo layer, OnnxNode node, string nodeLabel)

@@ -2,7 +2,10 @@ using System;
 
 namespace LeNet.Training;
 
-/// <summary>Seeded weight initialisation: He for layers followed by ReLU, Xavier/Glorot otherwise; biases start at zero.</summary>
+/// <summary>
+/// Seeded weight initialisation: He for layers followed by ReLU, Xavier/Glorot otherwise; biases start at zero; a batch
+/// normalisation starts as PyTorch's does (γ 1, β 0, running mean 0, running variance 1).
+/// </summary>
 public static class Initializer
 {
     /// <summary>
@@ -16,14 +19,26 @@ public static class Initializer
         var random = new Random(seed);
         Span<float> parameters = network.Parameters;
         parameters.Clear();
-        foreach (LayerInfo layer in TNet.Layers)
+        ReadOnlySpan<LayerInfo> layers = TNet.Layers;
+        for (int l = 0; l < layers.Length; l++)
         {
+            LayerInfo layer = layers[l];
+            if (layer.Kind == LayerType.BatchNorm)
+            {
+                // PyTorch's start: γ = 1, β = 0, running mean 0, running variance 1; the layer draws nothing.
+                parameters.Slice(layer.WeightOffset, layer.WeightLength).Fill(1f);
+                parameters.Slice(layer.StatisticsOffset + (layer.StatisticsLength / 2), layer.StatisticsLength / 2).Fill(1f);
+                continue;
+            }
+
             if (layer.WeightLength == 0)
             {
                 continue;
             }
 
-            double deviation = layer.Activation == Activation.ReLU
+            // A layer a batch normalisation follows is activated after it: the BatchNorm's activation decides.
+            Activation activation = l + 1 < layers.Length && layers[l + 1].Kind == LayerType.BatchNorm ? layers[l + 1].Activation : layer.Activation;
+            double deviation = activation == Activation.ReLU
                 ? Math.Sqrt(2.0 / layer.FanIn)
                 : Math.Sqrt(2.0 / (layer.FanIn + layer.FanOut));
             Span<float> weights = parameters.Slice(layer.WeightOffset, layer.WeightLength);

@@ -154,7 +154,8 @@ public sealed partial class Trainer<TNet>
         ReadOnlySpan<float> parameters = Network.Parameters;
         foreach (LayerInfo layer in TNet.Layers)
         {
-            if (parameters.Slice(layer.WeightOffset, layer.WeightLength).ContainsAnyExcept(0f))
+            // A batch normalisation's γ starts at 1 and says nothing about the weights before it.
+            if (layer.Kind != LayerType.BatchNorm && parameters.Slice(layer.WeightOffset, layer.WeightLength).ContainsAnyExcept(0f))
             {
                 return;
             }

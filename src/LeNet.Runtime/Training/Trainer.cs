@@ -27,6 +27,7 @@ public sealed partial class Trainer<TNet>
     private readonly float[] _batchGradient;
     private readonly IBatchBackward? _batched;
     private readonly IDropoutNetwork? _dropout;
+    private readonly IBatchNormNetwork? _batchNorm;
     private readonly float[][] _shardInputs, _shardOutputs;
     private readonly int[][] _shardLabels;
     private readonly ImageAugmenter[]? _augmenters;
@@ -90,8 +91,11 @@ public sealed partial class Trainer<TNet>
         // dropout trains per example, each with its own masks.
         _dropout = network as IDropoutNetwork;
         _batched = _dropout is null ? network as IBatchBackward : null;
-        int share = (Options.BatchSize + workers - 1) / workers;
-        _shardInputs = new float[_batched is null ? 0 : workers][];
+
+        // Batch statistics need the whole batch in one call: worker 0 gathers and trains it (see RunBatchNormShard).
+        _batchNorm = network as IBatchNormNetwork;
+        int share = _batchNorm is null ? (Options.BatchSize + workers - 1) / workers : Options.BatchSize;
+        _shardInputs = new float[_batched is not null ? workers : _batchNorm is not null ? 1 : 0][];
         _shardOutputs = new float[_shardInputs.Length][];
         _shardLabels = new int[_shardInputs.Length][];
         for (int i = 0; i < _shardInputs.Length; i++)
@@ -99,7 +103,8 @@ public sealed partial class Trainer<TNet>
             _shardInputs[i] = new float[share * TNet.InputLength];
             _shardOutputs[i] = new float[share * TNet.OutputLength];
             _shardLabels[i] = new int[share];
-            _workspaces[i] = BatchKernels.AllocateAligned(Math.Max(TNet.TrainingWorkspaceLength, _batched!.BatchTrainingWorkspaceLength(share)), out _workspaceOrigins[i]);
+            int batchWorkspace = _batched?.BatchTrainingWorkspaceLength(share) ?? _batchNorm!.BatchStatisticsWorkspaceLength(share);
+            _workspaces[i] = BatchKernels.AllocateAligned(Math.Max(TNet.TrainingWorkspaceLength, batchWorkspace), out _workspaceOrigins[i]);
         }
 
         _workerLoss = new double[workers];
@@ -252,6 +257,8 @@ public sealed partial class Trainer<TNet>
         Exception? failure = _failure;
         if (_divergence is not null)
         {
+            // After every worker has stopped: the diverged batch's running statistics are undone too.
+            RestoreRunningStatistics();
             throw _divergence;
         }
 
@@ -591,6 +598,12 @@ public sealed partial class Trainer<TNet>
         Span<float> workspace = _workspaces[worker].AsSpan(_workspaceOrigins[worker]);
         double loss = 0;
         int correct = 0;
+        if (_batchNorm is not null)
+        {
+            RunBatchNormShard(worker, batchStart, batchCount);
+            return;
+        }
+
         long[]? ticks = PhaseTicks;
         long started = ticks is null ? 0 : Stopwatch.GetTimestamp();
         if (_batched is not null)

@@ -40,34 +40,43 @@ internal sealed class ReferenceForward<T>
         ReadOnlySpan<T> x = input;
         for (int l = 0; l < _outputs.Length; l++)
         {
-            RefShape s = Network.Layers[l];
-            ReadOnlySpan<T> w = parameters.Slice(s.WeightOffset, s.WeightLength);
-            ReadOnlySpan<T> b = parameters.Slice(s.BiasOffset, s.BiasLength);
             Span<T> y = _outputs[l];
-            switch (s.Layer)
-            {
-                case RefConv conv:
-                    Conv(x, s, conv, w, b, y);
-                    Activate(y, conv.Activation);
-                    break;
-                case RefPool pool:
-                    Pool(x, s, pool, y);
-                    break;
-                case RefDense dense:
-                    Dense(x, s, w, b, y);
-                    Activate(y, dense.Activation);
-                    break;
-                case RefDropout dropout:
-                    Dropout(x, dropout, y);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Expected a RefConv, RefPool, RefDense or RefDropout, got {s.Layer}.");
-            }
-
+            RunLayer(Network.Layers[l], parameters, x, y);
             x = y;
         }
 
         return x;
+    }
+
+    /// <summary>One layer on one example, a batch normalisation by its running statistics.</summary>
+    internal static void RunLayer(RefShape s, ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, Span<T> y)
+    {
+        ReadOnlySpan<T> w = parameters.Slice(s.WeightOffset, s.WeightLength);
+        ReadOnlySpan<T> b = parameters.Slice(s.BiasOffset, s.BiasLength);
+        switch (s.Layer)
+        {
+            case RefConv conv:
+                Conv(x, s, conv, w, b, y);
+                Activate(y, conv.Activation);
+                break;
+            case RefPool pool:
+                Pool(x, s, pool, y);
+                break;
+            case RefDense dense:
+                Dense(x, s, w, b, y);
+                Activate(y, dense.Activation);
+                break;
+            case RefDropout dropout:
+                Dropout(x, dropout, y);
+                break;
+            case RefBatchNorm batchNorm:
+                ReadOnlySpan<T> statistics = parameters.Slice(s.StatisticsOffset, s.StatisticsLength);
+                BatchNorm(x, s, batchNorm, w, b, statistics[..s.OutC], statistics[s.OutC..], y);
+                Activate(y, batchNorm.Activation);
+                break;
+            default:
+                throw new InvalidOperationException($"Expected a RefConv, RefPool, RefDense, RefDropout or RefBatchNorm, got {s.Layer}.");
+        }
     }
 
     // DROPOUT: y = x at inference; y_i = x_i * scale_i under a training mask.
@@ -82,6 +91,22 @@ internal sealed class ReferenceForward<T>
         for (int i = 0; i < y.Length; i++)
         {
             y[i] *= T.CreateChecked(scale[i]);
+        }
+    }
+
+    // BATCHNORM: y = γ (x − mean) / sqrt(var + ε) + β per channel c, over the H·W positions of that channel.
+    internal static void BatchNorm(ReadOnlySpan<T> x, RefShape s, RefBatchNorm batchNorm, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta,
+        ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, Span<T> y)
+    {
+        int plane = s.OutH * s.OutW;
+        T epsilon = T.CreateChecked((float)batchNorm.Epsilon);
+        for (int c = 0; c < s.OutC; c++)
+        {
+            for (int p = 0; p < plane; p++)
+            {
+                int i = c * plane + p;
+                y[i] = gamma[c] * (x[i] - mean[c]) / T.Sqrt(variance[c] + epsilon) + beta[c];
+            }
         }
     }
 
@@ -164,7 +189,7 @@ internal sealed class ReferenceForward<T>
         }
     }
 
-    private static void Activate(Span<T> z, Activation activation)
+    internal static void Activate(Span<T> z, Activation activation)
     {
         switch (activation)
         {

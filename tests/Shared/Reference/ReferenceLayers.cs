@@ -18,6 +18,13 @@ internal sealed record RefDense(int Units, Activation Activation = Activation.No
 /// </summary>
 internal sealed record RefDropout(double Rate, float[]? Scale = null) : RefLayer;
 
+/// <summary>
+/// PyTorch <c>nn.BatchNorm2d(C, Epsilon, Momentum)</c> (or <c>BatchNorm1d</c> after a dense layer) then the activation: by the
+/// running statistics at inference, by the batch's in <see cref="ReferenceBatchForward"/>. Parameters γ (C), β (C), then
+/// the running mean (C) and variance (C), PyTorch's <c>state_dict</c> order.
+/// </summary>
+internal sealed record RefBatchNorm(double Momentum = 0.1, double Epsilon = 1e-5, Activation Activation = Activation.None) : RefLayer;
+
 /// <summary>Shapes and parameter offsets of one reference layer, worked out from the layer list alone.</summary>
 internal sealed record RefShape(
     RefLayer Layer,
@@ -33,6 +40,11 @@ internal sealed record RefShape(
     int BiasOffset,
     int BiasLength)
 {
+    /// <summary>A batch normalisation's running mean then variance, after β; empty for other layers.</summary>
+    public int StatisticsOffset => BiasOffset + BiasLength;
+
+    public int StatisticsLength => Layer is RefBatchNorm ? 2 * OutC : 0;
+
     public int InputLength => InC * InH * InW;
 
     public int OutputLength => OutC * OutH * OutW;

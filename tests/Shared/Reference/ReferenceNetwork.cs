@@ -25,11 +25,12 @@ internal sealed class ReferenceNetwork
                 RefPool p => (c, OutSize(h, p.Size, p.Stride, 0), OutSize(w, p.Size, p.Stride, 0), 0, 0, "Pool"),
                 RefDense d => (d.Units, 1, 1, d.Units * c * h * w, d.Units, "Fc"),
                 RefDropout => (c, h, w, 0, 0, "Drop"),
-                _ => throw new ArgumentException($"Expected a RefConv, RefPool, RefDense or RefDropout, got {layer}.", nameof(layers)),
+                RefBatchNorm => (c, h, w, c, c, "Bn"),
+                _ => throw new ArgumentException($"Expected a RefConv, RefPool, RefDense, RefDropout or RefBatchNorm, got {layer}.", nameof(layers)),
             };
 
             // The documented naming: weighted layers are numbered; a pool takes its conv's number, a second pool gets 'b'.
-            weighted += kind is "Pool" or "Drop" ? 0 : 1;
+            weighted += kind is "Pool" or "Drop" or "Bn" ? 0 : 1;
             string name = kind + weighted;
             for (char suffix = 'b'; !names.Add(name); suffix++)
             {
@@ -37,8 +38,9 @@ internal sealed class ReferenceNetwork
             }
 
             bool dense = layer is RefDense;
-            shapes.Add(new RefShape(layer, name, dense ? c * h * w : c, dense ? 1 : h, dense ? 1 : w, oc, oh, ow, offset, weights, offset + weights, biases));
-            offset += weights + biases;
+            var shape = new RefShape(layer, name, dense ? c * h * w : c, dense ? 1 : h, dense ? 1 : w, oc, oh, ow, offset, weights, offset + weights, biases);
+            shapes.Add(shape);
+            offset += weights + biases + shape.StatisticsLength;
             (c, h, w) = (oc, oh, ow);
         }
 
@@ -73,11 +75,28 @@ internal sealed class ReferenceNetwork
 
     public IReadOnlyList<RefShape> Layers { get; }
 
-    /// <summary>Fills weights and biases from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), PyTorch's default, so activations stay O(1).</summary>
+    /// <summary>
+    /// Fills weights and biases from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), PyTorch's default, so activations stay O(1); a
+    /// batch normalisation gets γ from U(0.5, 1.5), β and the running mean from U(-0.5, 0.5) and the running variance from
+    /// U(0.5, 1.5), as a trained one might hold (PyTorch's start, 1, 0, 0, 1, would test less).
+    /// </summary>
     public void Initialize(Span<float> parameters, Random random)
     {
         foreach (RefShape shape in Layers)
         {
+            if (shape.Layer is RefBatchNorm)
+            {
+                for (int c = 0; c < shape.OutC; c++)
+                {
+                    parameters[shape.WeightOffset + c] = (float)(0.5 + random.NextDouble());
+                    parameters[shape.BiasOffset + c] = (float)(random.NextDouble() - 0.5);
+                    parameters[shape.StatisticsOffset + c] = (float)(random.NextDouble() - 0.5);
+                    parameters[shape.StatisticsOffset + shape.OutC + c] = (float)(0.5 + random.NextDouble());
+                }
+
+                continue;
+            }
+
             double bound = shape.FanIn == 0 ? 0 : 1 / Math.Sqrt(shape.FanIn);
             for (int i = shape.WeightOffset; i < shape.BiasOffset + shape.BiasLength; i++)
             {

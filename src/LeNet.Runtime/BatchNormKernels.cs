@@ -1,0 +1,217 @@
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace LeNet;
+
+/// <summary>
+/// The arithmetic of a <c>[BatchNorm]</c> layer that generated code calls: x (C, plane) normalised per channel, then
+/// y = activation(γ·x̂ + β). γ and β are the layer's weights and biases; its statistics span holds the running mean (C)
+/// then the running variance (C). Public only so generated code can call it; not an API for hand-written code.
+/// </summary>
+/// <remarks>
+/// The batch kernels read a mini-batch laid out as generated training code lays it out: example n's activations at
+/// n × stride, their gradients <c>deltaOffset</c> further. Sums run in double, over examples then positions in order,
+/// so the statistics do not depend on the thread count or on where an array sits.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class BatchNormKernels
+{
+    /// <summary>
+    /// Inference: x normalised by the running statistics. The per-channel scale γ/√(var + ε) and shift β − mean·scale are
+    /// worked out on every call from the parameters, so they can never be stale.
+    /// </summary>
+    public static void Infer(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> statistics, float epsilon,
+        Activation activation, Span<float> y)
+    {
+        int channels = gamma.Length, plane = x.Length / channels;
+        for (int c = 0; c < channels; c++)
+        {
+            float scale = gamma[c] / MathF.Sqrt(statistics[channels + c] + epsilon);
+            float shift = beta[c] - (statistics[c] * scale);
+            Affine(x.Slice(c * plane, plane), scale, shift, y.Slice(c * plane, plane));
+        }
+
+        Activate(y, activation);
+    }
+
+    /// <summary>
+    /// Back-propagation through <see cref="Infer"/> (the statistics held fixed), after the activation's: overwrites dx with
+    /// dy·γ/√(var + ε) and adds Σ dy·x̂ into dγ and Σ dy into dβ.
+    /// </summary>
+    public static void BackwardFrozen(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> statistics, float epsilon,
+        Span<float> dx, Span<float> dgamma, Span<float> dbeta)
+    {
+        int channels = gamma.Length, plane = x.Length / channels;
+        for (int c = 0; c < channels; c++)
+        {
+            float inverse = 1f / MathF.Sqrt(statistics[channels + c] + epsilon);
+            float mean = statistics[c];
+            double sum = 0, weighted = 0;
+            for (int p = c * plane; p < (c + 1) * plane; p++)
+            {
+                sum += dy[p];
+                weighted += dy[p] * ((x[p] - mean) * inverse);
+            }
+
+            dbeta[c] += (float)sum;
+            dgamma[c] += (float)weighted;
+            TensorPrimitives.Multiply(dy.Slice(c * plane, plane), gamma[c] * inverse, dx.Slice(c * plane, plane));
+        }
+    }
+
+    /// <summary>
+    /// Training, forward: each channel's mean and biased variance over the batch's <paramref name="count"/> examples,
+    /// x̂ = (x − mean)/√(var + ε), y = activation(γ·x̂ + β). Keeps mean and 1/√(var + ε) per channel in
+    /// <paramref name="saved"/> (2C floats) for <see cref="TrainBackward"/>, and with <paramref name="updateRunning"/> moves
+    /// the running mean and variance by <paramref name="momentum"/>, the variance unbiased (× m/(m − 1)), as PyTorch does.
+    /// </summary>
+    /// <exception cref="ArgumentException">A channel has only one value in the batch.</exception>
+    public static void TrainForward(Span<float> workspaces, int count, int stride, int inputOffset, int outputOffset, int length,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> statistics, float momentum, float epsilon, Activation activation,
+        bool updateRunning, Span<float> saved, string layer)
+    {
+        int channels = gamma.Length, plane = length / channels;
+        long values = (long)count * plane;
+        if (values < 2)
+        {
+            throw new ArgumentException(
+                $"{layer}: batch normalisation in training needs more than one value per channel, got {values} ({count} example(s) of {plane}); "
+                + "use batches of at least two examples.", nameof(count));
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0;
+            for (int n = 0; n < count; n++)
+            {
+                ReadOnlySpan<float> x = workspaces.Slice((n * stride) + inputOffset + (c * plane), plane);
+                foreach (float value in x)
+                {
+                    sum += value;
+                }
+            }
+
+            double mean = sum / values, squares = 0;
+            for (int n = 0; n < count; n++)
+            {
+                ReadOnlySpan<float> x = workspaces.Slice((n * stride) + inputOffset + (c * plane), plane);
+                foreach (float value in x)
+                {
+                    squares += (value - mean) * (value - mean);
+                }
+            }
+
+            double variance = squares / values;
+            float inverse = (float)(1 / Math.Sqrt(variance + epsilon));
+            saved[c] = (float)mean;
+            saved[channels + c] = inverse;
+            float scale = gamma[c] * inverse;
+            float shift = beta[c] - ((float)mean * scale);
+            for (int n = 0; n < count; n++)
+            {
+                int at = (n * stride) + (c * plane);
+                Affine(workspaces.Slice(at + inputOffset, plane), scale, shift, workspaces.Slice(at + outputOffset, plane));
+            }
+
+            if (updateRunning)
+            {
+                statistics[c] = (float)(((1 - momentum) * (double)statistics[c]) + (momentum * mean));
+                statistics[channels + c] = (float)(((1 - momentum) * (double)statistics[channels + c]) + (momentum * variance * values / (values - 1)));
+            }
+        }
+
+        if (activation != Activation.None)
+        {
+            for (int n = 0; n < count; n++)
+            {
+                Activate(workspaces.Slice((n * stride) + outputOffset, length), activation);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Training, backward, after the activation's: with x̂ from the saved mean and 1/√(var + ε) and m values per channel,
+    /// adds Σ dy·x̂ into dγ and Σ dy into dβ, and overwrites dx = γ/(m·√(var + ε)) · (m·dy − Σ dy − x̂·Σ dy·x̂): the batch
+    /// statistics' own dependence on x included.
+    /// </summary>
+    public static void TrainBackward(Span<float> workspaces, int count, int stride, int inputOffset, int outputOffset, int deltaOffset, int length,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> saved, Span<float> dgamma, Span<float> dbeta)
+    {
+        int channels = gamma.Length, plane = length / channels;
+        double values = (double)count * plane;
+        for (int c = 0; c < channels; c++)
+        {
+            float mean = saved[c], inverse = saved[channels + c];
+            double sum = 0, weighted = 0;
+            for (int n = 0; n < count; n++)
+            {
+                int at = (n * stride) + (c * plane);
+                ReadOnlySpan<float> x = workspaces.Slice(at + inputOffset, plane);
+                ReadOnlySpan<float> dy = workspaces.Slice(at + deltaOffset + outputOffset, plane);
+                for (int p = 0; p < plane; p++)
+                {
+                    sum += dy[p];
+                    weighted += dy[p] * ((x[p] - mean) * inverse);
+                }
+            }
+
+            dbeta[c] += (float)sum;
+            dgamma[c] += (float)weighted;
+            float factor = gamma[c] * inverse;
+            float meanGradient = (float)(sum / values), meanWeighted = (float)(weighted / values);
+            for (int n = 0; n < count; n++)
+            {
+                int at = (n * stride) + (c * plane);
+                ReadOnlySpan<float> x = workspaces.Slice(at + inputOffset, plane);
+                Span<float> dy = workspaces.Slice(at + deltaOffset + outputOffset, plane);
+                Span<float> dx = workspaces.Slice(at + deltaOffset + inputOffset, plane);
+                for (int p = 0; p < plane; p++)
+                {
+                    float normalised = (x[p] - mean) * inverse;
+                    dx[p] = factor * (dy[p] - meanGradient - (normalised * meanWeighted));
+                }
+            }
+        }
+    }
+
+    /// <summary>y = x·scale + shift, element by element.</summary>
+    private static void Affine(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var scales = new Vector<float>(scale);
+            var shifts = new Vector<float>(shift);
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                (new Vector<float>(x.Slice(i)) * scales + shifts).CopyTo(y.Slice(i));
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = (x[i] * scale) + shift;
+        }
+    }
+
+    private static void Activate(Span<float> y, Activation activation)
+    {
+        switch (activation)
+        {
+            case Activation.ReLU:
+                TensorPrimitives.Max(y, 0f, y);
+                break;
+            case Activation.Tanh:
+                TensorPrimitives.Tanh(y, y);
+                break;
+            case Activation.Sigmoid:
+                TensorPrimitives.Sigmoid(y, y);
+                break;
+            case Activation.Softmax:
+                GeneratedCodeSupport.Softmax(y);
+                break;
+        }
+    }
+}
