@@ -196,22 +196,6 @@ public static class BatchNormKernels
         }
     }
 
-    private static void Activate(Span<float> y, Activation activation)
-    {
-        switch (activation)
-        {
-            case Activation.ReLU:
-                TensorPrimitives.Max(y, 0f, y);
-                break;
-            case Activation.Tanh:
-                TensorPrimitives.Tanh(y, y);
-                break;
-            case Activation.Sigmoid:
-                TensorPrimitives.Sigmoid(y, y);
-                break;
-            case Activation.Softmax:
-                GeneratedCodeSupport.Softmax(y);
-                break;
-        }
-    }
+    /// <summary>The element-wise activation the batch norm carries (the checker allows a softmax only on the last dense layer: LENET006).</summary>
+    private static void Activate(Span<float> y, Activation activation) => BatchKernels.Activate(activation, y);
 }

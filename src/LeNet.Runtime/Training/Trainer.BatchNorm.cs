@@ -20,37 +20,13 @@ public sealed partial class Trainer<TNet>
             return;
         }
 
-        Dataset data = _data!;
         KeepRunningStatistics();
         Span<float> inputs = _shardInputs[0].AsSpan(0, batchCount * TNet.InputLength);
         Span<int> labels = _shardLabels[0].AsSpan(0, batchCount);
         Span<float> outputs = _shardOutputs[0].AsSpan(0, batchCount * TNet.OutputLength);
-        for (int i = 0; i < batchCount; i++)
-        {
-            int index = _order[batchStart + i];
-            Span<float> input = inputs.Slice(i * TNet.InputLength, TNet.InputLength);
-            if (_augmenters is not null)
-            {
-                _augmenters[0].Apply(data.Input(index), input, Options.Seed, _epoch, index);
-            }
-            else
-            {
-                data.Input(index).CopyTo(input);
-            }
-
-            labels[i] = data.Label(index);
-        }
-
+        Gather(0, batchStart, inputs, labels);
         double loss = _batchNorm!.BackwardWithBatchStatistics(inputs, labels, _gradients[0], outputs, _workspaces[0].AsSpan(_workspaceOrigins[0]), updateRunningStatistics: true);
-        int correct = 0;
-        for (int i = 0; i < batchCount; i++)
-        {
-            if (s_classOf(outputs.Slice(i * TNet.OutputLength, TNet.OutputLength)) == labels[i])
-            {
-                correct++;
-            }
-        }
-
+        int correct = CountCorrect(outputs, labels);
         _workerLoss[0] += loss;
         _workerBatchLoss[0] = loss;
         _workerCorrect[0] += correct;

@@ -612,33 +612,11 @@ public sealed partial class Trainer<TNet>
             Span<float> inputs = _shardInputs[worker].AsSpan(0, count * TNet.InputLength);
             Span<int> labels = _shardLabels[worker].AsSpan(0, count);
             Span<float> outputs = _shardOutputs[worker].AsSpan(0, count * TNet.OutputLength);
-            for (int i = 0; i < count; i++)
-            {
-                int index = _order[from + i];
-                Span<float> shardInput = inputs.Slice(i * TNet.InputLength, TNet.InputLength);
-                if (_augmenters is not null)
-                {
-                    _augmenters[worker].Apply(data.Input(index), shardInput, Options.Seed, _epoch, index);
-                }
-                else
-                {
-                    data.Input(index).CopyTo(shardInput);
-                }
-
-                labels[i] = data.Label(index);
-            }
-
+            Gather(worker, from, inputs, labels);
             long gathered = ticks is null ? 0 : Stopwatch.GetTimestamp();
             loss = _batched.BackwardBatch(inputs, labels, gradients, outputs, workspace);
             long computed = ticks is null ? 0 : Stopwatch.GetTimestamp();
-            for (int i = 0; i < count; i++)
-            {
-                if (s_classOf(outputs.Slice(i * TNet.OutputLength, TNet.OutputLength)) == labels[i])
-                {
-                    correct++;
-                }
-            }
-
+            correct = CountCorrect(outputs, labels);
             _workerLoss[worker] += loss;
             _workerBatchLoss[worker] = loss;
             _workerCorrect[worker] += correct;
@@ -681,6 +659,45 @@ public sealed partial class Trainer<TNet>
         {
             ticks[(worker * PhaseStride) + (int)TrainerPhase.Kernels] += Stopwatch.GetTimestamp() - started;
         }
+    }
+
+    /// <summary>
+    /// Copies the examples at <c>_order[first..]</c> into <paramref name="inputs"/> (augmented by this worker's augmenter
+    /// when augmentation is on) and their labels into <paramref name="labels"/>, one per label slot.
+    /// </summary>
+    private void Gather(int worker, int first, Span<float> inputs, Span<int> labels)
+    {
+        Dataset data = _data!;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int index = _order[first + i];
+            Span<float> input = inputs.Slice(i * TNet.InputLength, TNet.InputLength);
+            if (_augmenters is not null)
+            {
+                _augmenters[worker].Apply(data.Input(index), input, Options.Seed, _epoch, index);
+            }
+            else
+            {
+                data.Input(index).CopyTo(input);
+            }
+
+            labels[i] = data.Label(index);
+        }
+    }
+
+    /// <summary>How many of the outputs, back to back, the generated ClassOf gives their label.</summary>
+    private static int CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels)
+    {
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (s_classOf(outputs.Slice(i * TNet.OutputLength, TNet.OutputLength)) == labels[i])
+            {
+                correct++;
+            }
+        }
+
+        return correct;
     }
 
     /// <summary>The optimizer's rate scaled by the schedule for <paramref name="epoch"/> (0-based); refuses a factor that cannot train.</summary>
