@@ -63,6 +63,8 @@ internal static class TrainingProfile
             Evaluation evaluation = trainer.Evaluate(test);
             double evaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             Console.WriteLine($"epoch {report.Epoch}: {report.Seconds:F2} s, {report.ImagesPerSecond:F0} images/s, loss {report.Loss:F4}, test {evaluation.Accuracy:P2} (evaluation {evaluationSeconds:F2} s), load {LoadAverage()}");
+            Console.WriteLine($"subnormal values: parameters {Subnormals(network.Parameters)}, {string.Join(", ", StateSubnormals(trainer.Optimizer))}");
+            StepProbe(network, trainer.Optimizer, train);
             Console.WriteLine($"{"Phase",-10} {string.Join(" ", Workers(threads, w => $"{"w" + w + " us/batch",14} {"%",5}"))}");
             foreach (TrainerPhase phase in Enum.GetValues<TrainerPhase>())
             {
@@ -73,6 +75,78 @@ internal static class TrainingProfile
                 }))}");
             }
         }
+    }
+
+    /// <summary>
+    /// The optimizer step alone on the trained state, with one batch's real gradient and with the same gradient where
+    /// every value whose square underflows (|g| below 1.1e-19) is zero: the difference is what tiny gradients cost.
+    /// </summary>
+    private static void StepProbe(LeNet5Window network, Optimizer optimizer, Dataset train)
+    {
+        const int Count = 64;
+        var batched = (IBatchBackward)network;
+        var inputs = new float[Count * LeNet5Window.InputLength];
+        var labels = new int[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            train.Input(i).CopyTo(inputs.AsSpan(i * LeNet5Window.InputLength));
+            labels[i] = train.Label(i);
+        }
+
+        var gradient = new float[LeNet5Window.ParameterCount];
+        batched.BackwardBatch(inputs, labels, gradient, new float[Count * LeNet5Window.OutputLength], new float[batched.BatchTrainingWorkspaceLength(Count)]);
+        int tiny = 0;
+        var cleaned = new float[gradient.Length];
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] /= Count;
+            bool underflows = gradient[i] != 0 && MathF.Abs(gradient[i]) < 1.1e-19f;
+            tiny += underflows ? 1 : 0;
+            cleaned[i] = underflows ? 0 : gradient[i];
+        }
+
+        float[][] state = optimizer.State.ToArray();
+        double Time(float[] g)
+        {
+            var copy = Optimizer.Create(optimizer.Name, optimizer.LearningRate);
+            var parameters = network.Parameters.ToArray();
+            double best = double.MaxValue;
+            for (int round = 0; round < 30; round++)
+            {
+                copy.Restore(optimizer.Step, state, parameters.Length);
+                network.Parameters.CopyTo(parameters);
+                long start = Stopwatch.GetTimestamp();
+                copy.Update(parameters, g, optimizer.LearningRate);
+                best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+
+            return best;
+        }
+
+        Console.WriteLine($"step probe: {Subnormals(gradient)} subnormal and {tiny} underflowing-square gradients; full step {Time(gradient):F1} us, with them zero {Time(cleaned):F1} us, again {Time(gradient):F1} / {Time(cleaned):F1} us");
+    }
+
+    /// <summary>Subnormal values in each optimizer state buffer: arithmetic on them takes a microcode assist per element.</summary>
+    private static IEnumerable<string> StateSubnormals(Optimizer optimizer)
+    {
+        for (int b = 0; b < optimizer.State.Length; b++)
+        {
+            yield return $"state {b} {Subnormals(optimizer.State[b])}";
+        }
+    }
+
+    private static int Subnormals(ReadOnlySpan<float> values)
+    {
+        int count = 0;
+        foreach (float value in values)
+        {
+            if (float.IsSubnormal(value))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private static IEnumerable<string> Workers(int threads, Func<int, string> cell)

@@ -56,13 +56,19 @@ public abstract class Optimizer
     /// <summary>
     /// Applies update number <see cref="Step"/> + 1 to the parameters that start at index <paramref name="offset"/>.
     /// Every rule is element-wise, so the trainer's workers call this on disjoint slices at once and get the same bits
-    /// as one call over all; then one of them calls <see cref="CompleteUpdate"/>. Weights that became subnormal are
-    /// set to zero (<see cref="SubnormalFlush"/> says why).
+    /// as one call over all; then one of them calls <see cref="CompleteUpdate"/>. Weights and state values that became
+    /// subnormal are set to zero (<see cref="SubnormalFlush"/> says why): a weight whose gradient stays zero (a unit
+    /// that ReLU keeps dead) decays Adam's first moment by β₁ each step, into subnormals within a few hundred steps, and
+    /// LeNet-5's step on MNIST ran 2.7x slower by its third epoch with 5,300 of them.
     /// </summary>
     internal void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, int offset)
     {
         Apply(parameters, gradients, learningRate, Step + 1, _state, offset);
         SubnormalFlush.ToZero(parameters);
+        foreach (float[] buffer in _state)
+        {
+            SubnormalFlush.ToZero(buffer.AsSpan(offset, parameters.Length));
+        }
     }
 
     /// <summary>Counts the update that <see cref="UpdateRange"/> applied.</summary>

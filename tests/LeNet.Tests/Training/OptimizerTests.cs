@@ -69,6 +69,40 @@ public sealed class OptimizerTests
         }
     }
 
+    /// <summary>
+    /// State that a step leaves subnormal is zero instead. Unflushed, a gradient of 1e-38 gives momentum's velocity and
+    /// Adam's first moment 1e-39, and one of 1e-18 gives RMSProp's and Adam's mean square 1e-39: all subnormal. A normal
+    /// gradient beside them keeps its normal state. 19 values reach the vector and the scalar loop.
+    /// </summary>
+    [Theory]
+    [InlineData("momentum")]
+    [InlineData("rmsprop")]
+    [InlineData("adam")]
+    public void A_step_that_leaves_state_subnormal_sets_it_to_zero(string name)
+    {
+        Optimizer optimizer = Optimizer.Create(name, 0.1f);
+        float[] parameters = new float[19];
+        float[] gradients = new float[19];
+        for (int i = 0; i < gradients.Length; i++)
+        {
+            parameters[i] = 0.5f;
+            gradients[i] = (i % 3) switch { 0 => 1e-38f, 1 => 1e-18f, _ => 0.25f };
+        }
+
+        optimizer.Update(parameters, gradients, 0.1f);
+        foreach (float[] buffer in optimizer.State)
+        {
+            for (int i = 0; i < buffer.Length; i++)
+            {
+                Assert.False(float.IsSubnormal(buffer[i]), $"{name} state {buffer[i]} at {i}");
+                if (i % 3 == 2)
+                {
+                    Assert.True(float.IsNormal(buffer[i]), $"{name} state {buffer[i]} at {i}");
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData("sgd")]
     [InlineData("momentum")]
