@@ -610,6 +610,7 @@ public sealed partial class Trainer<TNet>
     private (int From, int To) SliceOf(int worker)
     {
         int workers = Options.Threads;
+
         int from = (int)((long)TNet.ParameterCount * worker / workers) & ~15;
         int to = worker == workers - 1 ? TNet.ParameterCount : (int)((long)TNet.ParameterCount * (worker + 1) / workers) & ~15;
         return (from, Math.Max(from, to));
@@ -810,11 +811,15 @@ public sealed partial class Trainer<TNet>
         Span<float> sum = _batchGradient.AsSpan(from, to - from);
         ReadOnlySpan<float> parameters = allParameters.Slice(from, to - from);
         int length = to - from;
+        // Weights so small that their decay term is subnormal (dead units' weights shrink there) decay by zero instead:
+        // a subnormal product costs a microcode assist, and adds nothing to a normal gradient.
+        uint decayFloor = decay > 0 ? SubnormalFlush.FloorBits(SubnormalFlush.SmallestNormal / decay) : 0;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             var scales = new Vector<float>(scale);
             var decays = new Vector<float>(decay);
+            var decayFloors = new Vector<uint>(decayFloor);
             for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var total = new Vector<float>(buffers[0].AsSpan(from + i, Vector<float>.Count));
@@ -827,7 +832,7 @@ public sealed partial class Trainer<TNet>
                 if (decay > 0)
                 {
                     // Multiply, then add (not fused), as the separate TensorPrimitives passes did.
-                    total = (new Vector<float>(parameters.Slice(i)) * decays) + total;
+                    total = (SubnormalFlush.ZeroBelow(new Vector<float>(parameters.Slice(i)), decayFloors) * decays) + total;
                 }
 
                 total.CopyTo(sum.Slice(i));
@@ -845,7 +850,7 @@ public sealed partial class Trainer<TNet>
             total *= scale;
             if (decay > 0)
             {
-                total = (parameters[i] * decay) + total;
+                total = (SubnormalFlush.ZeroBelow(parameters[i], decayFloor) * decay) + total;
             }
 
             sum[i] = total;
