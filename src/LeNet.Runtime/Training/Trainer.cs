@@ -771,7 +771,7 @@ public sealed partial class Trainer<TNet>
         while (at < to)
         {
             (int end, bool decays) = RunAt(at, to);
-            SumRun(parameters, at, end, scale, decays ? Options.WeightDecay : 0f);
+            SumRun(worker, parameters, at, end, scale, decays ? Options.WeightDecay : 0f);
             at = end;
         }
 
@@ -803,9 +803,10 @@ public sealed partial class Trainer<TNet>
 
     /// <summary>
     /// g = (Σ over workers in worker order) · scale + decay · parameter over [from, to): per element the operations of
-    /// the separate passes this replaces, in one read of each buffer.
+    /// the separate passes this replaces, in one read of each buffer. Worker <paramref name="worker"/>'s own buffer is
+    /// cleared here as it is read; the rest of it, which the other workers read, waits for the step.
     /// </summary>
-    private void SumRun(ReadOnlySpan<float> allParameters, int from, int to, float scale, float decay)
+    private void SumRun(int worker, ReadOnlySpan<float> allParameters, int from, int to, float scale, float decay)
     {
         float[][] buffers = _gradients;
         Span<float> sum = _batchGradient.AsSpan(from, to - from);
@@ -828,6 +829,8 @@ public sealed partial class Trainer<TNet>
                     total += new Vector<float>(buffers[t].AsSpan(from + i, Vector<float>.Count));
                 }
 
+                Vector<float>.Zero.CopyTo(buffers[worker].AsSpan(from + i, Vector<float>.Count));
+
                 total *= scales;
                 if (decay > 0)
                 {
@@ -847,6 +850,8 @@ public sealed partial class Trainer<TNet>
                 total += buffers[t][from + i];
             }
 
+            buffers[worker][from + i] = 0;
+
             total *= scale;
             if (decay > 0)
             {
@@ -859,18 +864,20 @@ public sealed partial class Trainer<TNet>
 
     /// <summary>
     /// Worker <paramref name="worker"/>'s slice of the optimizer step on its own parameters, keeping them as they were so
-    /// a step that makes one non-finite can be undone; reports the first non-finite parameter. Then clears the worker's
-    /// gradient buffer for the next batch: every worker has summed its slice of it by now.
+    /// a step that makes one non-finite can be undone; reports the first non-finite parameter. First clears the rest of
+    /// the worker's gradient buffer for the next batch (its own slice was cleared in the sum): every worker has summed
+    /// its slice of it by now.
     /// </summary>
     private void StepSlice(int worker)
     {
+        (int from, int to) = SliceOf(worker);
         if (_batchNorm is null || worker == 0)
         {
             // With batch normalisation only worker 0 writes gradients.
-            Array.Clear(_gradients[worker]);
+            _gradients[worker].AsSpan(0, from).Clear();
+            _gradients[worker].AsSpan(to).Clear();
         }
 
-        (int from, int to) = SliceOf(worker);
         _workerBadParameter[worker] = -1;
         if (to == from)
         {
