@@ -610,7 +610,6 @@ public sealed partial class Trainer<TNet>
     private (int From, int To) SliceOf(int worker)
     {
         int workers = Options.Threads;
-
         int from = (int)((long)TNet.ParameterCount * worker / workers) & ~15;
         int to = worker == workers - 1 ? TNet.ParameterCount : (int)((long)TNet.ParameterCount * (worker + 1) / workers) & ~15;
         return (from, Math.Max(from, to));
@@ -752,8 +751,9 @@ public sealed partial class Trainer<TNet>
     /// <summary>
     /// Worker <paramref name="worker"/>'s slice of the gradient: sums the workers' buffers in worker order, averages over
     /// the batch, adds weight decay, and reports the first non-finite value. Each element goes through the same
-    /// operations as in one serial pass, so the bits do not depend on the slicing. The buffers are only read here: each
-    /// worker clears its own in the step, so no core writes lines that another core's kernels write next.
+    /// operations as in one serial pass, so the bits do not depend on the slicing. Of the buffers only the worker's own
+    /// slice of its own buffer is cleared here; the rest of its buffer waits for the step, so no core writes lines that
+    /// another core's kernels write next.
     /// </summary>
     private void SumSlice(int worker, int batchCount)
     {
