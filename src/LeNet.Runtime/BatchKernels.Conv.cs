@@ -347,6 +347,144 @@ public static partial class BatchKernels
     }
 
     /// <summary>
+    /// A stride-1 convolution's input gradient, overwriting dx [inC][inH][inW][Lanes] (the padded input's, inH = outH + k − 1):
+    /// dx[c][iy][ix] = Σ over o, ky, kx of w (o, c, ky, kx) · dy[o][iy − ky][ix − kx], terms outside dy left out. The same
+    /// sums in the same order as <see cref="Conv"/> over <see cref="Dilate"/>d dy with <see cref="FlipFilters"/> (o, then
+    /// dy row, then dy column, ascending), without the zero frame: a register tile is 4 input channels × 4 columns of
+    /// dx, its taps cut to the dy columns the tile reaches, and a column outside dy loads as zero.
+    /// </summary>
+    public static void ConvInputGradient(
+        ReadOnlySpan<float> dy, int outC, int outH, int outW, ReadOnlySpan<float> w, int inC, int kernel, Span<float> dx, int inH, int inW)
+    {
+        int taps = kernel * kernel;
+        int filter = inC * taps;
+        Require(dy.Length >= outC * outH * outW * Lanes && w.Length >= outC * filter && dx.Length >= inC * inH * inW * Lanes
+            && inH == outH + kernel - 1 && inW == outW + kernel - 1, "ConvInputGradient");
+        ref float dys = ref MemoryMarshal.GetReference(dy);
+        ref float ws = ref MemoryMarshal.GetReference(w);
+        ref float dxs = ref MemoryMarshal.GetReference(dx);
+        int plane = outH * outW * Lanes;
+        int dxPlane = inH * inW * Lanes;
+        int last = kernel - 1;
+        for (int c = 0; c < inC; c += 4)
+        {
+            int group = Math.Min(4, inC - c);
+            ref float w0 = ref Unsafe.Add(ref ws, c * taps);
+            ref float w1 = ref Unsafe.Add(ref w0, group > 1 ? taps : 0);
+            ref float w2 = ref Unsafe.Add(ref w0, group > 2 ? 2 * taps : 0);
+            ref float w3 = ref Unsafe.Add(ref w0, group > 3 ? 3 * taps : 0);
+            for (int iy = 0; iy < inH; iy++)
+            {
+                // Flipped kernel rows (ky′ = k − 1 − ky) whose dy row iy + ky′ − (k − 1) exists.
+                int kyFrom = Math.Max(0, last - iy), kyTo = Math.Min(kernel, last + outH - iy);
+                for (int p0 = 0; p0 < inW; p0 += 4)
+                {
+                    // Flipped kernel columns for which at least one of the tile's columns reaches into dy.
+                    int kxFrom = Math.Max(0, last - p0 - 3), kxTo = Math.Min(kernel, last + outW - p0);
+                    int first = p0 + kxFrom - last;
+                    Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                    Vector512<float> b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                    Vector512<float> d0 = a0, d1 = a0, d2 = a0, d3 = a0;
+                    Vector512<float> e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+                    for (int o = 0; o < outC; o++)
+                    {
+                        for (int ky = kyFrom; ky < kyTo; ky++)
+                        {
+                            ref float row = ref Unsafe.Add(ref dys, (o * plane) + ((iy + ky - last) * outW * Lanes));
+                            // w (o, c, k − 1 − ky′, k − 1 − kx′) at wi − kx′.
+                            int wi = (o * filter) + ((last - ky) * kernel) + last;
+                            Vector512<float> x0 = Column(ref row, first, outW), x1 = Column(ref row, first + 1, outW), x2 = Column(ref row, first + 2, outW);
+                            for (int kx = kxFrom; kx < kxTo; kx++)
+                            {
+                                Vector512<float> x3 = Column(ref row, first + 3 + kx - kxFrom, outW);
+                                Vector512<float> wv = Vector512.Create(Unsafe.Add(ref w0, wi - kx));
+                                a0 = Vector512.FusedMultiplyAdd(x0, wv, a0);
+                                a1 = Vector512.FusedMultiplyAdd(x1, wv, a1);
+                                a2 = Vector512.FusedMultiplyAdd(x2, wv, a2);
+                                a3 = Vector512.FusedMultiplyAdd(x3, wv, a3);
+                                if (group > 1)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w1, wi - kx));
+                                    b0 = Vector512.FusedMultiplyAdd(x0, wv, b0);
+                                    b1 = Vector512.FusedMultiplyAdd(x1, wv, b1);
+                                    b2 = Vector512.FusedMultiplyAdd(x2, wv, b2);
+                                    b3 = Vector512.FusedMultiplyAdd(x3, wv, b3);
+                                }
+
+                                if (group > 2)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w2, wi - kx));
+                                    d0 = Vector512.FusedMultiplyAdd(x0, wv, d0);
+                                    d1 = Vector512.FusedMultiplyAdd(x1, wv, d1);
+                                    d2 = Vector512.FusedMultiplyAdd(x2, wv, d2);
+                                    d3 = Vector512.FusedMultiplyAdd(x3, wv, d3);
+                                }
+
+                                if (group > 3)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w3, wi - kx));
+                                    e0 = Vector512.FusedMultiplyAdd(x0, wv, e0);
+                                    e1 = Vector512.FusedMultiplyAdd(x1, wv, e1);
+                                    e2 = Vector512.FusedMultiplyAdd(x2, wv, e2);
+                                    e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
+                                }
+
+                                x0 = x1;
+                                x1 = x2;
+                                x2 = x3;
+                            }
+                        }
+                    }
+
+                    int at = (c * dxPlane) + (((iy * inW) + p0) * Lanes);
+                    int columns = Math.Min(4, inW - p0);
+                    StoreColumns(a0, a1, a2, a3, ref dxs, at, columns);
+                    if (group > 1)
+                    {
+                        StoreColumns(b0, b1, b2, b3, ref dxs, at + dxPlane, columns);
+                    }
+
+                    if (group > 2)
+                    {
+                        StoreColumns(d0, d1, d2, d3, ref dxs, at + (2 * dxPlane), columns);
+                    }
+
+                    if (group > 3)
+                    {
+                        StoreColumns(e0, e1, e2, e3, ref dxs, at + (3 * dxPlane), columns);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Column <paramref name="column"/> of a dy row, or zeros where the column lies outside it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Column(ref float row, int column, int width) =>
+        (uint)column < (uint)width ? Load(ref row, column * Lanes) : Vector512<float>.Zero;
+
+    /// <summary>The first <paramref name="columns"/> (1 to 4) of a tile's four adjacent columns; the rest lie past the row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreColumns(Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, ref float target, int at, int columns)
+    {
+        Store(s0, ref target, at);
+        if (columns > 1)
+        {
+            Store(s1, ref target, at + Lanes);
+        }
+
+        if (columns > 2)
+        {
+            Store(s2, ref target, at + (2 * Lanes));
+        }
+
+        if (columns > 3)
+        {
+            Store(s3, ref target, at + (3 * Lanes));
+        }
+    }
+
+    /// <summary>
     /// The first half of a convolution's input gradient: dy [oc][oh][ow][Lanes] spread stride apart and framed by
     /// k − 1 zeros, into d [oc][ph + k − 1][pw + k − 1][Lanes] (ph, pw: the padded input's size). A valid stride-1
     /// convolution of d with <see cref="FlipFilters"/> of the weights is then the gradient of the padded input.

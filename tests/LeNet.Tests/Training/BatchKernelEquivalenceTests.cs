@@ -1,0 +1,156 @@
+using System;
+using Xunit;
+
+namespace LeNet.Tests.Training;
+
+/// <summary>
+/// The batched backward kernels that replaced longer routes, against those routes bit for bit: the stride-1 input
+/// gradient against the framed convolution of the dilated output gradient, and the pool backward with the ReLU mask of
+/// the layer before it against a scalar loop that routes and then masks.
+/// </summary>
+public sealed class BatchKernelEquivalenceTests
+{
+    private const int Lanes = BatchKernels.Lanes;
+
+    [Theory]
+    [InlineData(16, 10, 10, 6, 5)] // LeNet-5's CONV2: two channel groups (4 + 2), a 14-wide row in tiles of 4 and a tail of 2
+    [InlineData(6, 28, 28, 1, 5)] // a single input channel, a 32-wide row
+    [InlineData(3, 5, 7, 7, 3)] // 7 channels (4 + 3), rows of 9
+    [InlineData(2, 1, 1, 5, 2)] // a 1×1 output gradient: every dx column is an edge
+    [InlineData(4, 6, 3, 2, 4)] // a kernel wider than the output gradient
+    public void Stride_one_input_gradient_equals_the_framed_convolution_of_the_dilated_gradient(int outC, int outH, int outW, int inC, int kernel)
+    {
+        var random = new Random(outC + (7 * outH) + (31 * inC) + kernel);
+        int inH = outH + kernel - 1, inW = outW + kernel - 1;
+        float[] dy = Values(random, outC * outH * outW * Lanes);
+        float[] w = Values(random, outC * inC * kernel * kernel);
+
+        var actual = new float[inC * inH * inW * Lanes];
+        Array.Fill(actual, float.NaN);
+        BatchKernels.ConvInputGradient(dy, outC, outH, outW, w, inC, kernel, actual, inH, inW);
+
+        int dilatedH = inH + kernel - 1, dilatedW = inW + kernel - 1;
+        var dilated = new float[outC * dilatedH * dilatedW * Lanes];
+        var flipped = new float[w.Length];
+        var expected = new float[actual.Length];
+        BatchKernels.FlipFilters(w, outC, inC, kernel, flipped);
+        BatchKernels.Dilate(dy, outC, outH, outW, kernel, 1, inH, inW, dilated);
+        BatchKernels.Conv(dilated, outC, dilatedH, dilatedW, flipped, ReadOnlySpan<float>.Empty, inC, kernel, 1, expected, inH, inW, relu: false,
+            dataFrom: kernel - 1, dataTo: kernel + outH - 1);
+
+        AssertBits(expected, actual);
+    }
+
+    [Fact]
+    public void Input_gradient_rejects_a_dx_that_is_not_the_stride_one_size()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            BatchKernels.ConvInputGradient(new float[4 * 4 * Lanes], 1, 4, 4, new float[9], 1, 3, new float[7 * 7 * Lanes], 7, 7));
+        Assert.Contains("ConvInputGradient", error.Message);
+    }
+
+    [Theory]
+    [InlineData(false, 6, 28, 28, 2, 2)] // LeNet-5's POOL1: windows tile the input exactly
+    [InlineData(false, 16, 10, 10, 2, 2)]
+    [InlineData(false, 3, 5, 7, 2, 2)] // the last row and column belong to no window
+    [InlineData(false, 2, 9, 9, 3, 2)] // overlapping windows
+    [InlineData(false, 2, 8, 8, 2, 3)] // gaps between windows
+    [InlineData(true, 3, 6, 6, 2, 2)]
+    [InlineData(true, 2, 7, 7, 3, 3)]
+    [InlineData(true, 2, 7, 7, 3, 2)]
+    public void Pool_backward_with_the_ReLU_before_it_equals_routing_then_masking(bool average, int channels, int inH, int inW, int kernel, int stride)
+    {
+        var random = new Random(channels + (3 * inH) + (5 * kernel) + (average ? 1 : 0));
+        int outH = ((inH - kernel) / stride) + 1, outW = ((inW - kernel) / stride) + 1;
+        // A ReLU's output: a third of it zero, so some windows are all zeros (ties) and the mask matters.
+        float[] x = Values(random, channels * inH * inW * Lanes);
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = Math.Max(0f, x[i] - 0.3f);
+        }
+
+        float[] dy = Values(random, channels * outH * outW * Lanes);
+        foreach (bool relu in new[] { false, true })
+        {
+            var actual = new float[x.Length];
+            Array.Fill(actual, float.NaN);
+            BatchKernels.PoolBackward(dy, x, channels, inH, inW, kernel, stride, actual, outH, outW, average, reluBefore: relu);
+            AssertBits(ReferencePoolBackward(dy, x, channels, inH, inW, kernel, stride, outH, outW, average, relu), actual);
+        }
+    }
+
+    /// <summary>Lane by lane: route each output's gradient (first strict maximum, or an even share), window by window, then mask.</summary>
+    private static float[] ReferencePoolBackward(
+        float[] dy, float[] x, int channels, int inH, int inW, int kernel, int stride, int outH, int outW, bool average, bool relu)
+    {
+        var dx = new float[x.Length];
+        float scale = 1f / (kernel * kernel);
+        for (int lane = 0; lane < Lanes; lane++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                for (int oy = 0; oy < outH; oy++)
+                {
+                    for (int ox = 0; ox < outW; ox++)
+                    {
+                        float g = dy[((((c * outH) + oy) * outW) + ox) * Lanes + lane];
+                        int owner = At(c, oy * stride, ox * stride);
+                        for (int ky = 0; ky < kernel; ky++)
+                        {
+                            for (int kx = 0; kx < kernel; kx++)
+                            {
+                                int at = At(c, (oy * stride) + ky, (ox * stride) + kx);
+                                if (average)
+                                {
+                                    dx[at] += g * scale;
+                                }
+                                else if (x[at] > x[owner])
+                                {
+                                    owner = at;
+                                }
+                            }
+                        }
+
+                        if (!average)
+                        {
+                            dx[owner] += g;
+                        }
+                    }
+                }
+            }
+
+            int At(int c, int y, int xx) => ((((c * inH) + y) * inW) + xx) * Lanes + lane;
+        }
+
+        if (relu)
+        {
+            for (int i = 0; i < dx.Length; i++)
+            {
+                dx[i] = x[i] > 0f ? dx[i] : 0f;
+            }
+        }
+
+        return dx;
+    }
+
+    private static float[] Values(Random random, int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        return values;
+    }
+
+    private static void AssertBits(float[] expected, float[] actual)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            // +0 and −0 count as equal: a skipped term of zero can leave the sign of an all-zero sum different.
+            bool same = BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]) || (expected[i] == 0f && actual[i] == 0f);
+            Assert.True(same, $"float {i} (lane {i % Lanes}): expected {expected[i]:R}, got {actual[i]:R}");
+        }
+    }
+}
