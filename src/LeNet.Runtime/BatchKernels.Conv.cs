@@ -236,6 +236,12 @@ public static partial class BatchKernels
             db[o] += Vector512.Sum((s0 + s1) + (s2 + s3));
         }
 
+        if (stride == 1 && kernel % RowTaps == 0)
+        {
+            SlidingWeightGradient(ref dys, outC, outH, outW, ref xs, inC, inH, inW, kernel, dw);
+            return;
+        }
+
         int step = stride * Lanes;
         for (int o = 0; o < outC; o += 4)
         {
@@ -322,6 +328,120 @@ public static partial class BatchKernels
                 }
             }
         }
+    }
+
+    /// <summary>Taps of one kernel row a sliding weight-gradient tile covers: 4 channels × 5 taps is 20 accumulators of the 32 registers.</summary>
+    private const int RowTaps = 5;
+
+    /// <summary>
+    /// The weight gradient at stride 1 for kernels a whole number of <see cref="RowTaps"/> wide: a register tile is 4
+    /// output channels × 5 adjacent taps of one kernel row, and stepping one output column on reuses four of the five
+    /// input columns, so each output position costs one input load and one load per channel for 20 multiply-adds. Each
+    /// accumulator sums over output rows, then columns, in order, as the general tile does: the same bits.
+    /// </summary>
+    private static void SlidingWeightGradient(ref float dys, int outC, int outH, int outW, ref float xs, int inC, int inH, int inW, int kernel, Span<float> dw)
+    {
+        int taps = kernel * kernel;
+        int filter = inC * taps;
+        int plane = outH * outW * Lanes;
+        for (int o = 0; o < outC; o += 4)
+        {
+            int group = Math.Min(4, outC - o);
+            ref float g0 = ref Unsafe.Add(ref dys, o * plane);
+            ref float g1 = ref Unsafe.Add(ref g0, group > 1 ? plane : 0);
+            ref float g2 = ref Unsafe.Add(ref g0, group > 2 ? 2 * plane : 0);
+            ref float g3 = ref Unsafe.Add(ref g0, group > 3 ? 3 * plane : 0);
+            for (int c = 0; c < inC; c++)
+            {
+                for (int ky = 0; ky < kernel; ky++)
+                {
+                    for (int kx = 0; kx < kernel; kx += RowTaps)
+                    {
+                        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+                        Vector512<float> b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0;
+                        Vector512<float> d0 = a0, d1 = a0, d2 = a0, d3 = a0, d4 = a0;
+                        Vector512<float> e0 = a0, e1 = a0, e2 = a0, e3 = a0, e4 = a0;
+                        for (int oy = 0; oy < outH; oy++)
+                        {
+                            ref float row = ref Unsafe.Add(ref xs, ((((c * inH) + oy + ky) * inW) + kx) * Lanes);
+                            int gi = oy * outW * Lanes;
+                            Vector512<float> x0 = Load(ref row, 0), x1 = Load(ref row, Lanes), x2 = Load(ref row, 2 * Lanes), x3 = Load(ref row, 3 * Lanes);
+                            for (int ox = 0; ox < outW; ox++)
+                            {
+                                Vector512<float> x4 = Load(ref row, (ox + 4) * Lanes);
+                                Vector512<float> gv = Load(ref g0, gi);
+                                a0 = Vector512.FusedMultiplyAdd(gv, x0, a0);
+                                a1 = Vector512.FusedMultiplyAdd(gv, x1, a1);
+                                a2 = Vector512.FusedMultiplyAdd(gv, x2, a2);
+                                a3 = Vector512.FusedMultiplyAdd(gv, x3, a3);
+                                a4 = Vector512.FusedMultiplyAdd(gv, x4, a4);
+                                if (group > 1)
+                                {
+                                    gv = Load(ref g1, gi);
+                                    b0 = Vector512.FusedMultiplyAdd(gv, x0, b0);
+                                    b1 = Vector512.FusedMultiplyAdd(gv, x1, b1);
+                                    b2 = Vector512.FusedMultiplyAdd(gv, x2, b2);
+                                    b3 = Vector512.FusedMultiplyAdd(gv, x3, b3);
+                                    b4 = Vector512.FusedMultiplyAdd(gv, x4, b4);
+                                }
+
+                                if (group > 2)
+                                {
+                                    gv = Load(ref g2, gi);
+                                    d0 = Vector512.FusedMultiplyAdd(gv, x0, d0);
+                                    d1 = Vector512.FusedMultiplyAdd(gv, x1, d1);
+                                    d2 = Vector512.FusedMultiplyAdd(gv, x2, d2);
+                                    d3 = Vector512.FusedMultiplyAdd(gv, x3, d3);
+                                    d4 = Vector512.FusedMultiplyAdd(gv, x4, d4);
+                                }
+
+                                if (group > 3)
+                                {
+                                    gv = Load(ref g3, gi);
+                                    e0 = Vector512.FusedMultiplyAdd(gv, x0, e0);
+                                    e1 = Vector512.FusedMultiplyAdd(gv, x1, e1);
+                                    e2 = Vector512.FusedMultiplyAdd(gv, x2, e2);
+                                    e3 = Vector512.FusedMultiplyAdd(gv, x3, e3);
+                                    e4 = Vector512.FusedMultiplyAdd(gv, x4, e4);
+                                }
+
+                                x0 = x1;
+                                x1 = x2;
+                                x2 = x3;
+                                x3 = x4;
+                                gi += Lanes;
+                            }
+                        }
+
+                        int wi = (o * filter) + (c * taps) + (ky * kernel) + kx;
+                        AddRowSums(dw, wi, a0, a1, a2, a3, a4);
+                        if (group > 1)
+                        {
+                            AddRowSums(dw, wi + filter, b0, b1, b2, b3, b4);
+                        }
+
+                        if (group > 2)
+                        {
+                            AddRowSums(dw, wi + (2 * filter), d0, d1, d2, d3, d4);
+                        }
+
+                        if (group > 3)
+                        {
+                            AddRowSums(dw, wi + (3 * filter), e0, e1, e2, e3, e4);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void AddRowSums(Span<float> dw, int at, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, Vector512<float> s4)
+    {
+        dw[at] += Vector512.Sum(s0);
+        dw[at + 1] += Vector512.Sum(s1);
+        dw[at + 2] += Vector512.Sum(s2);
+        dw[at + 3] += Vector512.Sum(s3);
+        dw[at + 4] += Vector512.Sum(s4);
     }
 
     /// <summary>Where tap <paramref name="tap"/> (row-major in the k×k window) sits relative to the window's corner, in floats of the lane layout.</summary>

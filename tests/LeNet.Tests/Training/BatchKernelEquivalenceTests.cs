@@ -5,8 +5,9 @@ namespace LeNet.Tests.Training;
 
 /// <summary>
 /// The batched backward kernels that replaced longer routes, against those routes bit for bit: the stride-1 input
-/// gradient against the framed convolution of the dilated output gradient, and the pool backward with the ReLU mask of
-/// the layer before it against a scalar loop that routes and then masks.
+/// gradient against the framed convolution of the dilated output gradient, the weight gradient (sliding or general
+/// tile) against each lane's fused sum over positions in order, and the pool backward with the ReLU mask of the layer
+/// before it against a scalar loop that routes and then masks.
 /// </summary>
 public sealed class BatchKernelEquivalenceTests
 {
@@ -39,6 +40,68 @@ public sealed class BatchKernelEquivalenceTests
             dataFrom: kernel - 1, dataTo: kernel + outH - 1);
 
         AssertBits(expected, actual);
+    }
+
+    [Theory]
+    [InlineData(16, 10, 10, 6, 5, 1)] // LeNet-5's CONV2: the sliding 4 × 5 tile
+    [InlineData(6, 28, 28, 1, 5, 1)] // LeNet-5's CONV1: channel groups of 4 and 2
+    [InlineData(3, 2, 1, 2, 10, 1)] // two 5-tap chunks per kernel row, a single output column
+    [InlineData(5, 4, 6, 3, 3, 1)] // the general tile: taps in fours, the last group short
+    [InlineData(2, 3, 3, 2, 5, 2)] // stride 2: the general tile
+    public void Weight_gradient_is_each_lanes_fused_sum_over_positions_in_order(int outC, int outH, int outW, int inC, int kernel, int stride)
+    {
+        var random = new Random(outC + (11 * outW) + (13 * kernel) + stride);
+        int inH = ((outH - 1) * stride) + kernel, inW = ((outW - 1) * stride) + kernel + 1;
+        float[] dy = Values(random, outC * outH * outW * Lanes);
+        float[] x = Values(random, inC * inH * inW * Lanes);
+        float[] dw = Values(random, outC * inC * kernel * kernel);
+        float[] db = Values(random, outC);
+        float[] expectedW = (float[])dw.Clone(), expectedB = (float[])db.Clone();
+
+        BatchKernels.ConvWeightGradient(dy, outC, outH, outW, x, inC, inH, inW, kernel, stride, dw, db);
+
+        var lanes = new float[Lanes];
+        for (int o = 0; o < outC; o++)
+        {
+            for (int c = 0; c < inC; c++)
+            {
+                for (int ky = 0; ky < kernel; ky++)
+                {
+                    for (int kx = 0; kx < kernel; kx++)
+                    {
+                        for (int lane = 0; lane < Lanes; lane++)
+                        {
+                            float sum = 0f;
+                            for (int oy = 0; oy < outH; oy++)
+                            {
+                                for (int ox = 0; ox < outW; ox++)
+                                {
+                                    float g = dy[(((((o * outH) + oy) * outW) + ox) * Lanes) + lane];
+                                    float v = x[(((((c * inH) + (oy * stride) + ky) * inW) + (ox * stride) + kx) * Lanes) + lane];
+                                    sum = MathF.FusedMultiplyAdd(g, v, sum);
+                                }
+                            }
+
+                            lanes[lane] = sum;
+                        }
+
+                        expectedW[(((((o * inC) + c) * kernel) + ky) * kernel) + kx] += System.Runtime.Intrinsics.Vector512.Sum(System.Runtime.Intrinsics.Vector512.Create(lanes));
+                    }
+                }
+            }
+        }
+
+        AssertBits(expectedW, dw);
+        for (int o = 0; o < outC; o++)
+        {
+            double sum = 0;
+            for (int i = 0; i < outH * outW * Lanes; i++)
+            {
+                sum += dy[(o * outH * outW * Lanes) + i];
+            }
+
+            Assert.True(Math.Abs(db[o] - (expectedB[o] + sum)) <= 1e-4, $"db[{o}]: expected {expectedB[o] + sum}, got {db[o]}");
+        }
     }
 
     [Fact]
