@@ -6,7 +6,8 @@ namespace LeNet.Tests.Training;
 /// <summary>
 /// The batched backward kernels that replaced longer routes, against those routes bit for bit: the stride-1 input
 /// gradient against the framed convolution of the dilated output gradient, the weight gradient (sliding or general
-/// tile) against each lane's fused sum over positions in order, and the pool backward with the ReLU mask of the layer
+/// tile) against each lane's fused sum over positions in order, the dense weight gradient against each weight's fused
+/// sum over the block's images, and the pool backward with the ReLU mask of the layer
 /// before it against a scalar loop that routes and then masks.
 /// </summary>
 public sealed class BatchKernelEquivalenceTests
@@ -102,6 +103,51 @@ public sealed class BatchKernelEquivalenceTests
 
             Assert.True(Math.Abs(db[o] - (expectedB[o] + sum)) <= 1e-4, $"db[{o}]: expected {expectedB[o] + sum}, got {db[o]}");
         }
+    }
+
+    [Theory]
+    [InlineData(400, 120)] // LeNet-5's FC3: six 64-input tiles and one of 16
+    [InlineData(120, 84)] // one 64-input tile, three of 16, eight inputs left over
+    [InlineData(84, 10)] // outputs in fours and a tail of two, four inputs left over
+    public void Dense_weight_gradient_is_each_weights_fused_sum_over_the_block_in_order(int inputs, int outputs)
+    {
+        var random = new Random(inputs + outputs);
+        float[] dz = Values(random, outputs * Lanes), x = Values(random, inputs * Lanes), w = Values(random, inputs * outputs);
+        float[] dw = Values(random, inputs * outputs), db = Values(random, outputs);
+        float[] expected = (float[])dw.Clone();
+
+        BatchKernels.DenseBackward(dz, x, w, inputs, outputs, Span<float>.Empty, dw, db, new float[(inputs + outputs) * Lanes]);
+
+        int tiled = inputs / Lanes * Lanes;
+        var products = new float[Lanes];
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int i = 0; i < inputs; i++)
+            {
+                if (i < tiled)
+                {
+                    float sum = 0f;
+                    for (int l = 0; l < Lanes; l++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(x[(i * Lanes) + l], dz[(o * Lanes) + l], sum);
+                    }
+
+                    expected[(o * inputs) + i] += sum;
+                }
+                else
+                {
+                    // Inputs past the last whole 16: one lane-wise product of the block, summed across lanes.
+                    for (int l = 0; l < Lanes; l++)
+                    {
+                        products[l] = x[(i * Lanes) + l] * dz[(o * Lanes) + l];
+                    }
+
+                    expected[(o * inputs) + i] += System.Runtime.Intrinsics.Vector512.Sum(System.Runtime.Intrinsics.Vector512.Create(products));
+                }
+            }
+        }
+
+        AssertBits(expected, dw);
     }
 
     [Fact]
