@@ -11,9 +11,9 @@ public static partial class BatchKernels
     /// <summary>
     /// Valid convolution: y [oc][oh][ow][Lanes] = b + Σ w (oc, ic, k, k) · x [ic][ih][iw][Lanes] at stride
     /// <paramref name="stride"/>, then ReLU when <paramref name="relu"/>; an empty <paramref name="b"/> is a zero bias.
-    /// A register tile is 4 output channels × 4 output columns (16 accumulators, 8 loads per 16 multiply-adds). Each
-    /// output sums the bias, then input channel, kernel row, kernel column in order with fused multiply-adds, the
-    /// order of the per-image kernels. Input rows outside [<paramref name="dataFrom"/>, <paramref name="dataTo"/>) are
+    /// A register tile is up to 6 output channels × 4 output columns (24 accumulators; sliding at stride 1, one input load
+    /// and 6 broadcasts per 24 multiply-adds). Each output sums the bias, then input channel, kernel row, kernel column
+    /// in order with fused multiply-adds, the order of the per-image kernels. Input rows outside [<paramref name="dataFrom"/>, <paramref name="dataTo"/>) are
     /// known to be zero and skipped (the framed output gradient of the input-gradient convolution): adding nothing
     /// changes no bit.
     /// </summary>
@@ -31,17 +31,21 @@ public static partial class BatchKernels
         int plane = outH * outW * Lanes;
         int step = stride * Lanes;
         bool sliding = stride == 1 && outW >= 4;
-        for (int o = 0; o < outC; o += 4)
+        for (int o = 0; o < outC; o += 6)
         {
-            int group = Math.Min(4, outC - o);
+            int group = Math.Min(6, outC - o);
             float bias0 = b.IsEmpty ? 0f : b[o];
             float bias1 = b.IsEmpty || group < 2 ? 0f : b[o + 1];
             float bias2 = b.IsEmpty || group < 3 ? 0f : b[o + 2];
             float bias3 = b.IsEmpty || group < 4 ? 0f : b[o + 3];
+            float bias4 = b.IsEmpty || group < 5 ? 0f : b[o + 4];
+            float bias5 = b.IsEmpty || group < 6 ? 0f : b[o + 5];
             ref float w0 = ref Unsafe.Add(ref ws, o * filter);
             ref float w1 = ref Unsafe.Add(ref w0, group > 1 ? filter : 0);
             ref float w2 = ref Unsafe.Add(ref w0, group > 2 ? 2 * filter : 0);
             ref float w3 = ref Unsafe.Add(ref w0, group > 3 ? 3 * filter : 0);
+            ref float w4 = ref Unsafe.Add(ref w0, group > 4 ? 4 * filter : 0);
+            ref float w5 = ref Unsafe.Add(ref w0, group > 5 ? 5 * filter : 0);
             for (int oy = 0; oy < outH; oy++)
             {
                 int kyFrom = Math.Max(0, dataFrom - (oy * stride)), kyTo = Math.Min(kernel, dataTo - (oy * stride));
@@ -56,6 +60,8 @@ public static partial class BatchKernels
                     Vector512<float> b0 = Vector512.Create(bias1), b1 = b0, b2 = b0, b3 = b0;
                     Vector512<float> d0 = Vector512.Create(bias2), d1 = d0, d2 = d0, d3 = d0;
                     Vector512<float> e0 = Vector512.Create(bias3), e1 = e0, e2 = e0, e3 = e0;
+                    Vector512<float> f0 = Vector512.Create(bias4), f1 = f0, f2 = f0, f3 = f0;
+                    Vector512<float> h0 = Vector512.Create(bias5), h1 = h0, h2 = h0, h3 = h0;
                     if (sliding)
                     {
                         // Stride 1, four adjacent columns: each tap loads one new column and reuses the three before it.
@@ -99,6 +105,24 @@ public static partial class BatchKernels
                                         e1 = Vector512.FusedMultiplyAdd(x1, wv, e1);
                                         e2 = Vector512.FusedMultiplyAdd(x2, wv, e2);
                                         e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
+                                    }
+
+                                    if (group > 4)
+                                    {
+                                        wv = Vector512.Create(Unsafe.Add(ref w4, wi + kx));
+                                        f0 = Vector512.FusedMultiplyAdd(x0, wv, f0);
+                                        f1 = Vector512.FusedMultiplyAdd(x1, wv, f1);
+                                        f2 = Vector512.FusedMultiplyAdd(x2, wv, f2);
+                                        f3 = Vector512.FusedMultiplyAdd(x3, wv, f3);
+                                    }
+
+                                    if (group > 5)
+                                    {
+                                        wv = Vector512.Create(Unsafe.Add(ref w5, wi + kx));
+                                        h0 = Vector512.FusedMultiplyAdd(x0, wv, h0);
+                                        h1 = Vector512.FusedMultiplyAdd(x1, wv, h1);
+                                        h2 = Vector512.FusedMultiplyAdd(x2, wv, h2);
+                                        h3 = Vector512.FusedMultiplyAdd(x3, wv, h3);
                                     }
 
                                     x0 = x1;
@@ -154,6 +178,24 @@ public static partial class BatchKernels
                                         e2 = Vector512.FusedMultiplyAdd(x2, wv, e2);
                                         e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
                                     }
+
+                                    if (group > 4)
+                                    {
+                                        wv = Vector512.Create(Unsafe.Add(ref w4, wi + kx));
+                                        f0 = Vector512.FusedMultiplyAdd(x0, wv, f0);
+                                        f1 = Vector512.FusedMultiplyAdd(x1, wv, f1);
+                                        f2 = Vector512.FusedMultiplyAdd(x2, wv, f2);
+                                        f3 = Vector512.FusedMultiplyAdd(x3, wv, f3);
+                                    }
+
+                                    if (group > 5)
+                                    {
+                                        wv = Vector512.Create(Unsafe.Add(ref w5, wi + kx));
+                                        h0 = Vector512.FusedMultiplyAdd(x0, wv, h0);
+                                        h1 = Vector512.FusedMultiplyAdd(x1, wv, h1);
+                                        h2 = Vector512.FusedMultiplyAdd(x2, wv, h2);
+                                        h3 = Vector512.FusedMultiplyAdd(x3, wv, h3);
+                                    }
                                 }
                             }
                         }
@@ -174,6 +216,16 @@ public static partial class BatchKernels
                     if (group > 3)
                     {
                         StoreTile(e0, e1, e2, e3, ref ys, yi + (3 * plane), p0, p1, p2, p3, relu);
+                    }
+
+                    if (group > 4)
+                    {
+                        StoreTile(f0, f1, f2, f3, ref ys, yi + (4 * plane), p0, p1, p2, p3, relu);
+                    }
+
+                    if (group > 5)
+                    {
+                        StoreTile(h0, h1, h2, h3, ref ys, yi + (5 * plane), p0, p1, p2, p3, relu);
                     }
                 }
             }
@@ -470,8 +522,8 @@ public static partial class BatchKernels
     /// A stride-1 convolution's input gradient, overwriting dx [inC][inH][inW][Lanes] (the padded input's, inH = outH + k − 1):
     /// dx[c][iy][ix] = Σ over o, ky, kx of w (o, c, ky, kx) · dy[o][iy − ky][ix − kx], terms outside dy left out. The same
     /// sums in the same order as <see cref="Conv"/> over <see cref="Dilate"/>d dy with <see cref="FlipFilters"/> (o, then
-    /// dy row, then dy column, ascending), without the zero frame: a register tile is 4 input channels × 4 columns of
-    /// dx, its taps cut to the dy columns the tile reaches, and a column outside dy loads as zero.
+    /// dy row, then dy column, ascending), without the zero frame: a register tile is up to 6 input channels × 4 columns
+    /// of dx (24 accumulators), its taps cut to the dy columns the tile reaches, and a column outside dy loads as zero.
     /// </summary>
     public static void ConvInputGradient(
         ReadOnlySpan<float> dy, int outC, int outH, int outW, ReadOnlySpan<float> w, int inC, int kernel, Span<float> dx, int inH, int inW)
@@ -486,13 +538,15 @@ public static partial class BatchKernels
         int plane = outH * outW * Lanes;
         int dxPlane = inH * inW * Lanes;
         int last = kernel - 1;
-        for (int c = 0; c < inC; c += 4)
+        for (int c = 0; c < inC; c += 6)
         {
-            int group = Math.Min(4, inC - c);
+            int group = Math.Min(6, inC - c);
             ref float w0 = ref Unsafe.Add(ref ws, c * taps);
             ref float w1 = ref Unsafe.Add(ref w0, group > 1 ? taps : 0);
             ref float w2 = ref Unsafe.Add(ref w0, group > 2 ? 2 * taps : 0);
             ref float w3 = ref Unsafe.Add(ref w0, group > 3 ? 3 * taps : 0);
+            ref float w4 = ref Unsafe.Add(ref w0, group > 4 ? 4 * taps : 0);
+            ref float w5 = ref Unsafe.Add(ref w0, group > 5 ? 5 * taps : 0);
             for (int iy = 0; iy < inH; iy++)
             {
                 // Flipped kernel rows (ky′ = k − 1 − ky) whose dy row iy + ky′ − (k − 1) exists.
@@ -506,6 +560,8 @@ public static partial class BatchKernels
                     Vector512<float> b0 = a0, b1 = a0, b2 = a0, b3 = a0;
                     Vector512<float> d0 = a0, d1 = a0, d2 = a0, d3 = a0;
                     Vector512<float> e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+                    Vector512<float> f0 = a0, f1 = a0, f2 = a0, f3 = a0;
+                    Vector512<float> h0 = a0, h1 = a0, h2 = a0, h3 = a0;
                     for (int o = 0; o < outC; o++)
                     {
                         for (int ky = kyFrom; ky < kyTo; ky++)
@@ -549,6 +605,24 @@ public static partial class BatchKernels
                                     e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
                                 }
 
+                                if (group > 4)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w4, wi - kx));
+                                    f0 = Vector512.FusedMultiplyAdd(x0, wv, f0);
+                                    f1 = Vector512.FusedMultiplyAdd(x1, wv, f1);
+                                    f2 = Vector512.FusedMultiplyAdd(x2, wv, f2);
+                                    f3 = Vector512.FusedMultiplyAdd(x3, wv, f3);
+                                }
+
+                                if (group > 5)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w5, wi - kx));
+                                    h0 = Vector512.FusedMultiplyAdd(x0, wv, h0);
+                                    h1 = Vector512.FusedMultiplyAdd(x1, wv, h1);
+                                    h2 = Vector512.FusedMultiplyAdd(x2, wv, h2);
+                                    h3 = Vector512.FusedMultiplyAdd(x3, wv, h3);
+                                }
+
                                 x0 = x1;
                                 x1 = x2;
                                 x2 = x3;
@@ -572,6 +646,16 @@ public static partial class BatchKernels
                     if (group > 3)
                     {
                         StoreColumns(e0, e1, e2, e3, ref dxs, at + (3 * dxPlane), columns);
+                    }
+
+                    if (group > 4)
+                    {
+                        StoreColumns(f0, f1, f2, f3, ref dxs, at + (4 * dxPlane), columns);
+                    }
+
+                    if (group > 5)
+                    {
+                        StoreColumns(h0, h1, h2, h3, ref dxs, at + (5 * dxPlane), columns);
                     }
                 }
             }
