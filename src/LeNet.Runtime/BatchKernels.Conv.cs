@@ -11,11 +11,11 @@ public static partial class BatchKernels
     /// <summary>
     /// Valid convolution: y [oc][oh][ow][Lanes] = b + Σ w (oc, ic, k, k) · x [ic][ih][iw][Lanes] at stride
     /// <paramref name="stride"/>, then ReLU when <paramref name="relu"/>; an empty <paramref name="b"/> is a zero bias.
-    /// A register tile is up to 6 output channels × 4 output columns (24 accumulators; sliding at stride 1, one input load
-    /// and 6 broadcasts per 24 multiply-adds). Each output sums the bias, then input channel, kernel row, kernel column
-    /// in order with fused multiply-adds, the order of the per-image kernels. Input rows outside [<paramref name="dataFrom"/>, <paramref name="dataTo"/>) are
-    /// known to be zero and skipped (the framed output gradient of the input-gradient convolution): adding nothing
-    /// changes no bit.
+    /// A register tile is 6 output channels × 4 output columns at stride 1 (24 accumulators, sliding along the row: one
+    /// input load and 6 broadcasts per 24 multiply-adds), 4 × 4 at larger strides. Each output sums the bias, then input
+    /// channel, kernel row, kernel column in order with fused multiply-adds, the order of the per-image kernels. Input
+    /// rows outside [<paramref name="dataFrom"/>, <paramref name="dataTo"/>) are known to be zero and skipped (the framed
+    /// output gradient of the input-gradient convolution): adding nothing changes no bit.
     /// </summary>
     public static void Conv(
         ReadOnlySpan<float> x, int inC, int inH, int inW, ReadOnlySpan<float> w, ReadOnlySpan<float> b, int outC, int kernel, int stride,
@@ -29,8 +29,14 @@ public static partial class BatchKernels
         ref float ws = ref MemoryMarshal.GetReference(w);
         ref float ys = ref MemoryMarshal.GetReference(y);
         int plane = outH * outW * Lanes;
-        int step = stride * Lanes;
         bool sliding = stride == 1 && outW >= 4;
+        if (!sliding)
+        {
+            // Its own method: with 4 inputs a tap live, 24 sums would not fit the registers (the JIT spilled the inputs).
+            StridedConv(ref xs, inC, inH, inW, ref ws, b, outC, kernel, stride, ref ys, outH, outW, relu, dataFrom, dataTo);
+            return;
+        }
+
         for (int o = 0; o < outC; o += 6)
         {
             int group = Math.Min(6, outC - o);
@@ -55,148 +61,76 @@ public static partial class BatchKernels
                     // outputs are written, not accumulated, so recomputing one is harmless.
                     int p0 = Math.Min(start, Math.Max(0, outW - 4));
                     int p1 = Math.Min(p0 + 1, outW - 1), p2 = Math.Min(p0 + 2, outW - 1), p3 = Math.Min(p0 + 3, outW - 1);
-                    int c0 = p0 * step, c1 = p1 * step, c2 = p2 * step, c3 = p3 * step;
                     Vector512<float> a0 = Vector512.Create(bias0), a1 = a0, a2 = a0, a3 = a0;
                     Vector512<float> b0 = Vector512.Create(bias1), b1 = b0, b2 = b0, b3 = b0;
                     Vector512<float> d0 = Vector512.Create(bias2), d1 = d0, d2 = d0, d3 = d0;
                     Vector512<float> e0 = Vector512.Create(bias3), e1 = e0, e2 = e0, e3 = e0;
                     Vector512<float> f0 = Vector512.Create(bias4), f1 = f0, f2 = f0, f3 = f0;
                     Vector512<float> h0 = Vector512.Create(bias5), h1 = h0, h2 = h0, h3 = h0;
-                    if (sliding)
+                    // Stride 1, four adjacent columns: each tap loads one new column and reuses the three before it.
+                    for (int c = 0; c < inC; c++)
                     {
-                        // Stride 1, four adjacent columns: each tap loads one new column and reuses the three before it.
-                        for (int c = 0; c < inC; c++)
+                        for (int ky = kyFrom; ky < kyTo; ky++)
                         {
-                            for (int ky = kyFrom; ky < kyTo; ky++)
+                            ref float row = ref Unsafe.Add(ref xs, ((((c * inH) + oy + ky) * inW) + p0) * Lanes);
+                            int wi = (c * taps) + (ky * kernel);
+                            Vector512<float> x0 = Load(ref row, 0), x1 = Load(ref row, Lanes), x2 = Load(ref row, 2 * Lanes);
+                            for (int kx = 0; kx < kernel; kx++)
                             {
-                                ref float row = ref Unsafe.Add(ref xs, ((((c * inH) + oy + ky) * inW) + p0) * Lanes);
-                                int wi = (c * taps) + (ky * kernel);
-                                Vector512<float> x0 = Load(ref row, 0), x1 = Load(ref row, Lanes), x2 = Load(ref row, 2 * Lanes);
-                                for (int kx = 0; kx < kernel; kx++)
+                                Vector512<float> x3 = Load(ref row, (kx + 3) * Lanes);
+                                Vector512<float> wv = Vector512.Create(Unsafe.Add(ref w0, wi + kx));
+                                a0 = Vector512.FusedMultiplyAdd(x0, wv, a0);
+                                a1 = Vector512.FusedMultiplyAdd(x1, wv, a1);
+                                a2 = Vector512.FusedMultiplyAdd(x2, wv, a2);
+                                a3 = Vector512.FusedMultiplyAdd(x3, wv, a3);
+                                if (group > 1)
                                 {
-                                    Vector512<float> x3 = Load(ref row, (kx + 3) * Lanes);
-                                    Vector512<float> wv = Vector512.Create(Unsafe.Add(ref w0, wi + kx));
-                                    a0 = Vector512.FusedMultiplyAdd(x0, wv, a0);
-                                    a1 = Vector512.FusedMultiplyAdd(x1, wv, a1);
-                                    a2 = Vector512.FusedMultiplyAdd(x2, wv, a2);
-                                    a3 = Vector512.FusedMultiplyAdd(x3, wv, a3);
-                                    if (group > 1)
-                                    {
-                                        wv = Vector512.Create(Unsafe.Add(ref w1, wi + kx));
-                                        b0 = Vector512.FusedMultiplyAdd(x0, wv, b0);
-                                        b1 = Vector512.FusedMultiplyAdd(x1, wv, b1);
-                                        b2 = Vector512.FusedMultiplyAdd(x2, wv, b2);
-                                        b3 = Vector512.FusedMultiplyAdd(x3, wv, b3);
-                                    }
-
-                                    if (group > 2)
-                                    {
-                                        wv = Vector512.Create(Unsafe.Add(ref w2, wi + kx));
-                                        d0 = Vector512.FusedMultiplyAdd(x0, wv, d0);
-                                        d1 = Vector512.FusedMultiplyAdd(x1, wv, d1);
-                                        d2 = Vector512.FusedMultiplyAdd(x2, wv, d2);
-                                        d3 = Vector512.FusedMultiplyAdd(x3, wv, d3);
-                                    }
-
-                                    if (group > 3)
-                                    {
-                                        wv = Vector512.Create(Unsafe.Add(ref w3, wi + kx));
-                                        e0 = Vector512.FusedMultiplyAdd(x0, wv, e0);
-                                        e1 = Vector512.FusedMultiplyAdd(x1, wv, e1);
-                                        e2 = Vector512.FusedMultiplyAdd(x2, wv, e2);
-                                        e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
-                                    }
-
-                                    if (group > 4)
-                                    {
-                                        wv = Vector512.Create(Unsafe.Add(ref w4, wi + kx));
-                                        f0 = Vector512.FusedMultiplyAdd(x0, wv, f0);
-                                        f1 = Vector512.FusedMultiplyAdd(x1, wv, f1);
-                                        f2 = Vector512.FusedMultiplyAdd(x2, wv, f2);
-                                        f3 = Vector512.FusedMultiplyAdd(x3, wv, f3);
-                                    }
-
-                                    if (group > 5)
-                                    {
-                                        wv = Vector512.Create(Unsafe.Add(ref w5, wi + kx));
-                                        h0 = Vector512.FusedMultiplyAdd(x0, wv, h0);
-                                        h1 = Vector512.FusedMultiplyAdd(x1, wv, h1);
-                                        h2 = Vector512.FusedMultiplyAdd(x2, wv, h2);
-                                        h3 = Vector512.FusedMultiplyAdd(x3, wv, h3);
-                                    }
-
-                                    x0 = x1;
-                                    x1 = x2;
-                                    x2 = x3;
+                                    wv = Vector512.Create(Unsafe.Add(ref w1, wi + kx));
+                                    b0 = Vector512.FusedMultiplyAdd(x0, wv, b0);
+                                    b1 = Vector512.FusedMultiplyAdd(x1, wv, b1);
+                                    b2 = Vector512.FusedMultiplyAdd(x2, wv, b2);
+                                    b3 = Vector512.FusedMultiplyAdd(x3, wv, b3);
                                 }
-                            }
-                        }
-                    }
-                    else
-                    {
-                        for (int c = 0; c < inC; c++)
-                        {
-                            for (int ky = kyFrom; ky < kyTo; ky++)
-                            {
-                                ref float row = ref Unsafe.Add(ref xs, (((c * inH) + (oy * stride) + ky) * inW) * Lanes);
-                                int wi = (c * taps) + (ky * kernel);
-                                for (int kx = 0; kx < kernel; kx++)
+
+                                if (group > 2)
                                 {
-                                    int at = kx * Lanes;
-                                    Vector512<float> x0 = Load(ref row, c0 + at);
-                                    Vector512<float> x1 = Load(ref row, c1 + at);
-                                    Vector512<float> x2 = Load(ref row, c2 + at);
-                                    Vector512<float> x3 = Load(ref row, c3 + at);
-                                    Vector512<float> wv = Vector512.Create(Unsafe.Add(ref w0, wi + kx));
-                                    a0 = Vector512.FusedMultiplyAdd(x0, wv, a0);
-                                    a1 = Vector512.FusedMultiplyAdd(x1, wv, a1);
-                                    a2 = Vector512.FusedMultiplyAdd(x2, wv, a2);
-                                    a3 = Vector512.FusedMultiplyAdd(x3, wv, a3);
-                                    if (group > 1)
-                                    {
-                                        wv = Vector512.Create(Unsafe.Add(ref w1, wi + kx));
-                                        b0 = Vector512.FusedMultiplyAdd(x0, wv, b0);
-                                        b1 = Vector512.FusedMultiplyAdd(x1, wv, b1);
-                                        b2 = Vector512.FusedMultiplyAdd(x2, wv, b2);
-                                        b3 = Vector512.FusedMultiplyAdd(x3, wv, b3);
-                                    }
-
-                                    if (group > 2)
-                                    {
-                                        wv = Vector512.Create(Unsafe.Add(ref w2, wi + kx));
-                                        d0 = Vector512.FusedMultiplyAdd(x0, wv, d0);
-                                        d1 = Vector512.FusedMultiplyAdd(x1, wv, d1);
-                                        d2 = Vector512.FusedMultiplyAdd(x2, wv, d2);
-                                        d3 = Vector512.FusedMultiplyAdd(x3, wv, d3);
-                                    }
-
-                                    if (group > 3)
-                                    {
-                                        wv = Vector512.Create(Unsafe.Add(ref w3, wi + kx));
-                                        e0 = Vector512.FusedMultiplyAdd(x0, wv, e0);
-                                        e1 = Vector512.FusedMultiplyAdd(x1, wv, e1);
-                                        e2 = Vector512.FusedMultiplyAdd(x2, wv, e2);
-                                        e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
-                                    }
-
-                                    if (group > 4)
-                                    {
-                                        wv = Vector512.Create(Unsafe.Add(ref w4, wi + kx));
-                                        f0 = Vector512.FusedMultiplyAdd(x0, wv, f0);
-                                        f1 = Vector512.FusedMultiplyAdd(x1, wv, f1);
-                                        f2 = Vector512.FusedMultiplyAdd(x2, wv, f2);
-                                        f3 = Vector512.FusedMultiplyAdd(x3, wv, f3);
-                                    }
-
-                                    if (group > 5)
-                                    {
-                                        wv = Vector512.Create(Unsafe.Add(ref w5, wi + kx));
-                                        h0 = Vector512.FusedMultiplyAdd(x0, wv, h0);
-                                        h1 = Vector512.FusedMultiplyAdd(x1, wv, h1);
-                                        h2 = Vector512.FusedMultiplyAdd(x2, wv, h2);
-                                        h3 = Vector512.FusedMultiplyAdd(x3, wv, h3);
-                                    }
+                                    wv = Vector512.Create(Unsafe.Add(ref w2, wi + kx));
+                                    d0 = Vector512.FusedMultiplyAdd(x0, wv, d0);
+                                    d1 = Vector512.FusedMultiplyAdd(x1, wv, d1);
+                                    d2 = Vector512.FusedMultiplyAdd(x2, wv, d2);
+                                    d3 = Vector512.FusedMultiplyAdd(x3, wv, d3);
                                 }
+
+                                if (group > 3)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w3, wi + kx));
+                                    e0 = Vector512.FusedMultiplyAdd(x0, wv, e0);
+                                    e1 = Vector512.FusedMultiplyAdd(x1, wv, e1);
+                                    e2 = Vector512.FusedMultiplyAdd(x2, wv, e2);
+                                    e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
+                                }
+
+                                if (group > 4)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w4, wi + kx));
+                                    f0 = Vector512.FusedMultiplyAdd(x0, wv, f0);
+                                    f1 = Vector512.FusedMultiplyAdd(x1, wv, f1);
+                                    f2 = Vector512.FusedMultiplyAdd(x2, wv, f2);
+                                    f3 = Vector512.FusedMultiplyAdd(x3, wv, f3);
+                                }
+
+                                if (group > 5)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w5, wi + kx));
+                                    h0 = Vector512.FusedMultiplyAdd(x0, wv, h0);
+                                    h1 = Vector512.FusedMultiplyAdd(x1, wv, h1);
+                                    h2 = Vector512.FusedMultiplyAdd(x2, wv, h2);
+                                    h3 = Vector512.FusedMultiplyAdd(x3, wv, h3);
+                                }
+
+                                x0 = x1;
+                                x1 = x2;
+                                x2 = x3;
                             }
                         }
                     }
@@ -226,6 +160,112 @@ public static partial class BatchKernels
                     if (group > 5)
                     {
                         StoreTile(h0, h1, h2, h3, ref ys, yi + (5 * plane), p0, p1, p2, p3, relu);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Conv"/> at strides above 1 (or rows narrower than 4): a tile of 4 output channels × 4 output columns,
+    /// each tap loading its 4 inputs.
+    /// </summary>
+    private static void StridedConv(
+        ref float xs, int inC, int inH, int inW, ref float ws, ReadOnlySpan<float> b, int outC, int kernel, int stride,
+        ref float ys, int outH, int outW, bool relu, int dataFrom, int dataTo)
+    {
+        int taps = kernel * kernel;
+        int filter = inC * taps;
+        int plane = outH * outW * Lanes;
+        int step = stride * Lanes;
+        for (int o = 0; o < outC; o += 4)
+        {
+            int group = Math.Min(4, outC - o);
+            float bias0 = b.IsEmpty ? 0f : b[o];
+            float bias1 = b.IsEmpty || group < 2 ? 0f : b[o + 1];
+            float bias2 = b.IsEmpty || group < 3 ? 0f : b[o + 2];
+            float bias3 = b.IsEmpty || group < 4 ? 0f : b[o + 3];
+            ref float w0 = ref Unsafe.Add(ref ws, o * filter);
+            ref float w1 = ref Unsafe.Add(ref w0, group > 1 ? filter : 0);
+            ref float w2 = ref Unsafe.Add(ref w0, group > 2 ? 2 * filter : 0);
+            ref float w3 = ref Unsafe.Add(ref w0, group > 3 ? 3 * filter : 0);
+            for (int oy = 0; oy < outH; oy++)
+            {
+                int kyFrom = Math.Max(0, dataFrom - (oy * stride)), kyTo = Math.Min(kernel, dataTo - (oy * stride));
+                for (int start = 0; start < outW; start += 4)
+                {
+                    // The last tile may overlap the one before it, and a row narrower than 4 repeats its last column:
+                    // outputs are written, not accumulated, so recomputing one is harmless.
+                    int p0 = Math.Min(start, Math.Max(0, outW - 4));
+                    int p1 = Math.Min(p0 + 1, outW - 1), p2 = Math.Min(p0 + 2, outW - 1), p3 = Math.Min(p0 + 3, outW - 1);
+                    int c0 = p0 * step, c1 = p1 * step, c2 = p2 * step, c3 = p3 * step;
+                    Vector512<float> a0 = Vector512.Create(bias0), a1 = a0, a2 = a0, a3 = a0;
+                    Vector512<float> b0 = Vector512.Create(bias1), b1 = b0, b2 = b0, b3 = b0;
+                    Vector512<float> d0 = Vector512.Create(bias2), d1 = d0, d2 = d0, d3 = d0;
+                    Vector512<float> e0 = Vector512.Create(bias3), e1 = e0, e2 = e0, e3 = e0;
+                    for (int c = 0; c < inC; c++)
+                    {
+                        for (int ky = kyFrom; ky < kyTo; ky++)
+                        {
+                            ref float row = ref Unsafe.Add(ref xs, (((c * inH) + (oy * stride) + ky) * inW) * Lanes);
+                            int wi = (c * taps) + (ky * kernel);
+                            for (int kx = 0; kx < kernel; kx++)
+                            {
+                                int at = kx * Lanes;
+                                Vector512<float> x0 = Load(ref row, c0 + at);
+                                Vector512<float> x1 = Load(ref row, c1 + at);
+                                Vector512<float> x2 = Load(ref row, c2 + at);
+                                Vector512<float> x3 = Load(ref row, c3 + at);
+                                Vector512<float> wv = Vector512.Create(Unsafe.Add(ref w0, wi + kx));
+                                a0 = Vector512.FusedMultiplyAdd(x0, wv, a0);
+                                a1 = Vector512.FusedMultiplyAdd(x1, wv, a1);
+                                a2 = Vector512.FusedMultiplyAdd(x2, wv, a2);
+                                a3 = Vector512.FusedMultiplyAdd(x3, wv, a3);
+                                if (group > 1)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w1, wi + kx));
+                                    b0 = Vector512.FusedMultiplyAdd(x0, wv, b0);
+                                    b1 = Vector512.FusedMultiplyAdd(x1, wv, b1);
+                                    b2 = Vector512.FusedMultiplyAdd(x2, wv, b2);
+                                    b3 = Vector512.FusedMultiplyAdd(x3, wv, b3);
+                                }
+
+                                if (group > 2)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w2, wi + kx));
+                                    d0 = Vector512.FusedMultiplyAdd(x0, wv, d0);
+                                    d1 = Vector512.FusedMultiplyAdd(x1, wv, d1);
+                                    d2 = Vector512.FusedMultiplyAdd(x2, wv, d2);
+                                    d3 = Vector512.FusedMultiplyAdd(x3, wv, d3);
+                                }
+
+                                if (group > 3)
+                                {
+                                    wv = Vector512.Create(Unsafe.Add(ref w3, wi + kx));
+                                    e0 = Vector512.FusedMultiplyAdd(x0, wv, e0);
+                                    e1 = Vector512.FusedMultiplyAdd(x1, wv, e1);
+                                    e2 = Vector512.FusedMultiplyAdd(x2, wv, e2);
+                                    e3 = Vector512.FusedMultiplyAdd(x3, wv, e3);
+                                }
+                            }
+                        }
+                    }
+
+                    int yi = (o * plane) + (oy * outW * Lanes);
+                    StoreTile(a0, a1, a2, a3, ref ys, yi, p0, p1, p2, p3, relu);
+                    if (group > 1)
+                    {
+                        StoreTile(b0, b1, b2, b3, ref ys, yi + plane, p0, p1, p2, p3, relu);
+                    }
+
+                    if (group > 2)
+                    {
+                        StoreTile(d0, d1, d2, d3, ref ys, yi + (2 * plane), p0, p1, p2, p3, relu);
+                    }
+
+                    if (group > 3)
+                    {
+                        StoreTile(e0, e1, e2, e3, ref ys, yi + (3 * plane), p0, p1, p2, p3, relu);
                     }
                 }
             }
