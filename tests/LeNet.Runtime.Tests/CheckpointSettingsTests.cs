@@ -89,16 +89,19 @@ public sealed class CheckpointSettingsTests : IDisposable
         Assert.Equal("constant", System.Text.Encoding.UTF8.GetString(bytes, block + 32, 8));
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(block + 40)));
         Assert.Equal("none", System.Text.Encoding.UTF8.GetString(bytes, block + 44, 4));
-        Assert.Equal(block + 48 + 8, bytes.Length);
+
+        // The weight-average flag (none here), then the checksum.
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(block + 48)));
+        Assert.Equal(block + 52 + 8, bytes.Length);
     }
 
     [Fact]
     public void A_version_1_file_still_loads_without_settings_and_warns_on_resume()
     {
-        // A version 1 file is a version 2 file without the settings flag, with version 1 and its own checksum.
-        byte[] v2 = Checkpoint.Serialize(new CheckpointData { Fingerprint = SmallNet.Fingerprint, Parameters = Enumerable.Repeat(0.1f, SmallNet.ParameterCount).ToArray() });
-        byte[] v1 = new byte[v2.Length - 4];
-        v2.AsSpan(0, v1.Length - 8).CopyTo(v1);
+        // A version 1 file is a version 3 file without the settings and weight-average flags, with version 1 and its own checksum.
+        byte[] v3 = Checkpoint.Serialize(new CheckpointData { Fingerprint = SmallNet.Fingerprint, Parameters = Enumerable.Repeat(0.1f, SmallNet.ParameterCount).ToArray() });
+        byte[] v1 = new byte[v3.Length - 8];
+        v3.AsSpan(0, v1.Length - 8).CopyTo(v1);
         BinaryPrimitives.WriteInt32LittleEndian(v1.AsSpan(8), 1);
         BinaryPrimitives.WriteUInt64LittleEndian(v1.AsSpan(v1.Length - 8), XxHash64.HashToUInt64(v1.AsSpan(0, v1.Length - 8)));
         string path = _dir.File("old.ckpt");
