@@ -20,7 +20,7 @@ namespace LeNet;
 /// | per buffer: length int32, float32 values | parameters float32 values
 /// | training settings: present int32 (0 or 1), then when 1: seed int32 | batch size int32 | threads int32
 ///   | planned epochs int32 | learning rate float32 | weight decay float32 | schedule: byte length int32, UTF-8
-///   | augmentation: byte length int32, UTF-8
+///   | augmentation: byte length int32, UTF-8 | label smoothing float32
 /// | weight average: present int32 (0 or 1), then when 1: decay float32 | updates int64 | the last step's parameters float32 values
 /// | XxHash64 (seed 0) of all bytes before it, uint64
 /// </code>
@@ -48,8 +48,8 @@ public static class Checkpoint
     /// <summary>The oldest format version this build reads: version 1, which has no training settings.</summary>
     public const int OldestReadableVersion = 1;
 
-    /// <summary>Bytes of the training-settings block without its two descriptions: the present flag, four int32, two float32, two lengths.</summary>
-    private const int SettingsFixedLength = 4 + 16 + 8 + 8;
+    /// <summary>Bytes of the training-settings block without its two descriptions: the present flag, four int32, two float32, two lengths, the label smoothing.</summary>
+    private const int SettingsFixedLength = 4 + 16 + 8 + 8 + 4;
 
     /// <summary>The longest training-settings block.</summary>
     private const int MaxSettingsLength = SettingsFixedLength + (2 * Training.TrainingSettings.MaxDescriptionBytes);
@@ -339,6 +339,7 @@ public static class Checkpoint
             writer.Bytes(scheduleBytes);
             writer.Int32(augmentationBytes.Length);
             writer.Bytes(augmentationBytes);
+            writer.Single(saved.LabelSmoothing);
         }
 
         writer.Int32(average is null ? 0 : 1);
@@ -398,7 +399,7 @@ public static class Checkpoint
         int version = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
         if (version >= 2)
         {
-            rawSettings = ReadSettings(ref reader, source);
+            rawSettings = ReadSettings(ref reader, source, version);
         }
 
         RawAverage? rawAverage = null;
@@ -442,6 +443,7 @@ public static class Checkpoint
                 Epochs = raw.Epochs,
                 LearningRate = raw.LearningRate,
                 WeightDecay = raw.WeightDecay,
+                LabelSmoothing = raw.LabelSmoothing,
                 Schedule = Utf8(bytes.Slice(raw.ScheduleStart, raw.ScheduleLength), source, "the schedule description"),
                 Augmentation = Utf8(bytes.Slice(raw.AugmentationStart, raw.AugmentationLength), source, "the augmentation description"),
             };
@@ -545,9 +547,9 @@ public static class Checkpoint
     }
 
     /// <summary>Where the training-settings block's fields are; checked later, once the checksum has matched.</summary>
-    private readonly record struct RawSettings(int Seed, int BatchSize, int Threads, int Epochs, float LearningRate, float WeightDecay, int ScheduleStart, int ScheduleLength, int AugmentationStart, int AugmentationLength);
+    private readonly record struct RawSettings(int Seed, int BatchSize, int Threads, int Epochs, float LearningRate, float WeightDecay, int ScheduleStart, int ScheduleLength, int AugmentationStart, int AugmentationLength, float LabelSmoothing);
 
-    private static RawSettings? ReadSettings(ref Reader reader, string source)
+    private static RawSettings? ReadSettings(ref Reader reader, string source, int version)
     {
         int offset = reader.Position;
         int present = reader.Int32("the training-settings flag");
@@ -573,7 +575,10 @@ public static class Checkpoint
         int augmentationLength = DescriptionLength(ref reader, source, "the augmentation description length");
         int augmentationStart = reader.Position;
         reader.Bytes(augmentationLength, "the augmentation description");
-        return new RawSettings(seed, batchSize, threads, epochs, learningRate, weightDecay, scheduleStart, scheduleLength, augmentationStart, augmentationLength);
+
+        // Version 3 added the label smoothing; older files trained without it.
+        float labelSmoothing = version >= 3 ? BinaryPrimitives.ReadSingleLittleEndian(reader.Bytes(sizeof(float), "the label smoothing")) : 0f;
+        return new RawSettings(seed, batchSize, threads, epochs, learningRate, weightDecay, scheduleStart, scheduleLength, augmentationStart, augmentationLength, labelSmoothing);
     }
 
     private static int DescriptionLength(ref Reader reader, string source, string what)

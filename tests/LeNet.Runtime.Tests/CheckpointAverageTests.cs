@@ -164,15 +164,16 @@ public sealed class CheckpointAverageTests : IDisposable
     [Fact]
     public void A_version_2_file_still_loads_without_an_average()
     {
-        // A version 2 file is a version 3 file without the weight-average flag, with version 2 and its own checksum.
+        // A version 2 file is a version 3 file without the label smoothing that ends the settings and without the
+        // weight-average flag, with version 2 and its own checksum.
         var data = new CheckpointData
         {
             Fingerprint = SmallNet.Fingerprint,
             Parameters = Enumerable.Repeat(0.25f, SmallNet.ParameterCount).ToArray(),
-            Settings = new TrainingSettings { BatchSize = 4, LearningRate = 0.5f },
+            Settings = new TrainingSettings { BatchSize = 4, LearningRate = 0.5f, LabelSmoothing = 0.2f },
         };
         byte[] v3 = Checkpoint.Serialize(data);
-        byte[] v2 = new byte[v3.Length - 4];
+        byte[] v2 = new byte[v3.Length - 8];
         v3.AsSpan(0, v2.Length - 8).CopyTo(v2);
         BinaryPrimitives.WriteInt32LittleEndian(v2.AsSpan(8), 2);
         BinaryPrimitives.WriteUInt64LittleEndian(v2.AsSpan(v2.Length - 8), XxHash64.HashToUInt64(v2.AsSpan(0, v2.Length - 8)));
@@ -181,6 +182,7 @@ public sealed class CheckpointAverageTests : IDisposable
 
         Assert.Null(loaded.Average);
         Assert.Equal(4, loaded.Settings?.BatchSize);
+        Assert.Equal(0f, loaded.Settings?.LabelSmoothing);
         Assert.Equal(0.25f, loaded.Parameters[^1]);
     }
 

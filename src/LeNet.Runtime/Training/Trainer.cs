@@ -353,6 +353,8 @@ public sealed partial class Trainer<TNet>
     /// </summary>
     private void RunWorker(int worker, int epoch, SpinBarrier barrier)
     {
+        // The loss gradients on this thread read the label smoothing (GeneratedCodeSupport.CrossEntropyGradient).
+        using var smoothing = new LabelSmoothingScope(Options.LabelSmoothing);
         int count = _data!.Count;
         for (int batchStart = 0; batchStart < count; batchStart += Options.BatchSize)
         {

@@ -30,6 +30,7 @@ internal static class TrainingRun
             Seed = settings.Seed,
             Threads = settings.Threads,
             WeightDecay = settings.WeightDecay,
+            LabelSmoothing = settings.LabelSmoothing,
             Schedule = DefaultTraining.ScheduleFor(settings.Schedule, settings.Epochs),
             Augmentation = DefaultTraining.AugmentationFor(settings.Augmentation),
         })
@@ -84,7 +85,7 @@ internal static class TrainingRun
             }
 
             Console.WriteLine($"{title} on MNIST: {train.Count} training and {test.Count} test images from {directory}");
-            Console.WriteLine($"{optimizer.Name}, learning rate {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {settings.Schedule} schedule, augmentation {settings.Augmentation}, weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, seed {settings.Seed}, {settings.Threads} thread(s)");
+            Console.WriteLine($"{optimizer.Name}, learning rate {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {settings.Schedule} schedule, augmentation {settings.Augmentation}, weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}, label smoothing {settings.LabelSmoothing.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, seed {settings.Seed}, {settings.Threads} thread(s)");
             Console.WriteLine("epoch      loss   train %    test %   seconds   images/s  allocated");
         }
 
