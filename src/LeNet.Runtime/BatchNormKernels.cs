@@ -37,6 +37,25 @@ public static class BatchNormKernels
     }
 
     /// <summary>
+    /// Inference, folded: writes the weights (C, filter) and then the biases (C) of the layer before a batch normalisation
+    /// with the normalisation by the running statistics folded in, W' = W·s and b' = (b − mean)·s + β with
+    /// s = γ/√(var + ε) per output channel, so that layer's ordinary kernel computes the normalised output directly.
+    /// Worked out from the parameters on every call, so it can never be stale.
+    /// </summary>
+    public static void Fold(ReadOnlySpan<float> weights, ReadOnlySpan<float> biases, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> statistics, float epsilon, Span<float> folded)
+    {
+        int channels = gamma.Length, filter = weights.Length / channels;
+        Span<float> foldedBiases = folded.Slice(weights.Length, channels);
+        for (int c = 0; c < channels; c++)
+        {
+            float scale = gamma[c] / MathF.Sqrt(statistics[channels + c] + epsilon);
+            TensorPrimitives.Multiply(weights.Slice(c * filter, filter), scale, folded.Slice(c * filter, filter));
+            foldedBiases[c] = ((biases[c] - statistics[c]) * scale) + beta[c];
+        }
+    }
+
+    /// <summary>
     /// Back-propagation through <see cref="Infer"/> (the statistics held fixed), after the activation's: overwrites dx with
     /// dy·γ/√(var + ε) and adds Σ dy·x̂ into dγ and Σ dy into dβ.
     /// </summary>

@@ -24,6 +24,61 @@ internal static class BatchNormEmitter
             ("statistics", Statistics(layer, parameters)), ("epsilon", $"Net.{layer.ClassName}.Epsilon"), ("activation", ActivationName(layer)), ("y", y),
         });
 
+    /// <summary>Writes W' = W·γ/√(var + ε) then b' = (b − mean)·γ/√(var + ε) + β of <paramref name="conv"/> into <paramref name="folded"/>.</summary>
+    public static void Fold(SourceWriter w, LayerShape conv, LayerShape batchNorm, string parameters, string folded) =>
+        w.Call($"{Kernels}.Fold", new[]
+        {
+            ("weights", NetworkEmitter.Weights(conv, parameters)), ("biases", NetworkEmitter.Biases(conv, parameters)),
+            ("gamma", NetworkEmitter.Weights(batchNorm, parameters)), ("beta", NetworkEmitter.Biases(batchNorm, parameters)),
+            ("statistics", Statistics(batchNorm, parameters)), ("epsilon", $"Net.{batchNorm.ClassName}.Epsilon"), ("folded", folded),
+        });
+
+    /// <summary>
+    /// <c>ForwardInference</c>: the forward pass of inference into the workspace, each convolution that a batch
+    /// normalisation follows run on weights with it folded in (<see cref="InferencePlan.Folds"/>) and writing the batch
+    /// normalisation's output directly; the convolution's own output is then not in the workspace. The same steps and
+    /// kernels as the stack pass's ordinary path, so the same bits as Forward without a workspace.
+    /// </summary>
+    public static void InferencePass(SourceWriter w, ShapeChain chain)
+    {
+        w.Lines("""
+            /// <summary>
+            /// The forward pass of inference: activations land in the workspace at each layer's OutputOffset, except those of a
+            /// convolution whose batch normalisation is folded into its weights (the batch normalisation's output holds both).
+            /// </summary>
+            """);
+        using (w.Block("public static void ForwardInference(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> workspace)"))
+        {
+            for (int i = 0; i < chain.Layers.Count; i++)
+            {
+                LayerShape layer = chain.Layers[i];
+                LayerShape? next = i + 1 < chain.Layers.Count ? chain.Layers[i + 1] : null;
+                if (!InferencePlan.Folds(layer, next))
+                {
+                    w.Line($"// {layer.Name}");
+                    NetworkEmitter.ForwardLayer(w, layer, i);
+                    continue;
+                }
+
+                w.Line($"// {layer.Name} + {next!.Name}");
+                (string weights, string biases) = InferenceEmitter.Fold(w, layer, next);
+                string x = NetworkEmitter.Input(layer, "workspace"), y = NetworkEmitter.Output(next, "workspace");
+                if (layer.IsPadded)
+                {
+                    string padded = $"workspace.Slice(Net.{layer.ClassName}.PaddedOffset, Net.{layer.ClassName}.PaddedLength)";
+                    w.Call($"{layer.ClassName}Pad", new[] { ("x", x), ("xp", padded) });
+                    x = padded;
+                }
+
+                w.Call($"{layer.ClassName}Forward", new[] { ("x", x), ("w", weights), ("b", biases), ("y", y) });
+                DenseEmitter.Activation(w, next.Activation, y);
+                i++;
+            }
+        }
+
+        w.Line();
+    }
+
     /// <summary>Back-propagation through <see cref="Infer"/> with the running statistics held fixed (after the activation's).</summary>
     public static void BackwardFrozen(SourceWriter w, LayerShape layer, string dy, string x, string dx) =>
         w.Call($"{Kernels}.BackwardFrozen", new[]

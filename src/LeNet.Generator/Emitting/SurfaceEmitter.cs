@@ -238,6 +238,8 @@ internal static class SurfaceEmitter
 
     private static void ForwardMembers(SourceWriter w, string self, ShapeChain chain, string kernels)
     {
+        // Inference of a network with batch norms folds them into the convolutions before them (BatchNormEmitter.InferencePass).
+        string inference = chain.HasBatchNorm ? "ForwardInference" : "Forward";
         if (chain.WorkspaceOnStack)
         {
             w.Lines($$"""
@@ -273,7 +275,7 @@ internal static class SurfaceEmitter
                 {{Support}}.CheckLength(input.Length, InputLength, nameof(input));
                 {{Support}}.CheckLength(output.Length, OutputLength, nameof(output));
                 {{Support}}.CheckMinimumLength(workspace.Length, WorkspaceLength, nameof(workspace));
-                {{kernels}}.Forward(_parameters, input, workspace);
+                {{kernels}}.{{inference}}(_parameters, input, workspace);
                 workspace.Slice(OutputOffset, OutputLength).CopyTo(output);
             }
 
@@ -294,7 +296,7 @@ internal static class SurfaceEmitter
 
         w.Lines($$"""
                 {{Support}}.CheckLength(input.Length, InputLength, nameof(input));
-                {{kernels}}.Forward(_parameters, input, activations);
+                {{kernels}}.{{inference}}(_parameters, input, activations);
                 {{ReadOnlySpan}} output = activations.Slice(OutputOffset, OutputLength);
                 int predicted = ClassOf(output);
                 return predicted >= 0 ? predicted : throw {{Support}}.NonFiniteOutput(output);
