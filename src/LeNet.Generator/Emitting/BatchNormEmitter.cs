@@ -89,9 +89,10 @@ internal static class BatchNormEmitter
         });
 
     /// <summary>
-    /// <c>TrainBatch</c>: the forward pass layer by layer over the whole batch (example n's training workspace at
-    /// n × TrainingWorkspaceLength), each batch normalisation over every example at once, the fused loss per example, then
-    /// the backward pass in reverse, each batch normalisation again over the batch. Only for networks with a label loss.
+    /// <c>TrainBatch</c>: the forward pass layer by layer over this worker's examples (example n's training workspace at
+    /// n × TrainingWorkspaceLength), each batch normalisation over the whole batch (waiting for the shard's team to write
+    /// its sums), the fused loss per example, then the backward pass in reverse, each batch normalisation again over the
+    /// batch. Only for networks with a label loss.
     /// </summary>
     public static void TrainingPass(SourceWriter w, ShapeChain chain)
     {
@@ -109,19 +110,22 @@ internal static class BatchNormEmitter
             /// </summary>
             """);
         using (w.Method("public static float TrainBatch", "Span<float> parameters", "ReadOnlySpan<float> inputs", "ReadOnlySpan<int> labels", "Span<float> gradients",
-            "Span<float> outputs", "Span<float> batchWorkspace", "bool updateRunningStatistics"))
+            "Span<float> outputs", "Span<float> batchWorkspace", "bool updateRunningStatistics", "BatchStatisticsShard shard"))
         {
-            w.Line("int count = labels.Length;");
+            w.Line("int count = labels.Length, total = shard.TotalFor(count);");
             w.Line("Span<float> saved = batchWorkspace.Slice(count * Net.TrainingWorkspaceLength, Net.BatchStatisticsLength);");
-            int savedOffset = 0;
+            w.Line("// Each batch norm's per-example sums, shared with the other workers of the batch (or in the workspace's tail).");
+            w.Line("Span<double> shared = BatchNormKernels.SharedSums(shard, batchWorkspace, (count * Net.TrainingWorkspaceLength) + Net.BatchStatisticsLength, "
+                + "total * Net.SharedBatchStatisticsPerExample);");
+            int savedOffset = 0, sharedOffset = 0;
             var savedOffsets = new int[chain.Layers.Count];
+            var sharedOffsets = new int[chain.Layers.Count];
             for (int i = 0; i < chain.Layers.Count; i++)
             {
                 LayerShape layer = chain.Layers[i];
                 w.Line($"// {layer.Name}");
                 if (layer.Kind == LayerType.BatchNorm)
                 {
-                    savedOffsets[i] = savedOffset;
                     w.Call($"{Kernels}.TrainForward", new[]
                     {
                         ("workspaces", "batchWorkspace"), ("count", "count"), ("stride", "Net.TrainingWorkspaceLength"),
@@ -130,9 +134,12 @@ internal static class BatchNormEmitter
                         ("beta", NetworkEmitter.Biases(layer, "parameters")), ("statistics", Statistics(layer, "parameters")),
                         ("momentum", $"Net.{layer.ClassName}.Momentum"), ("epsilon", $"Net.{layer.ClassName}.Epsilon"), ("activation", ActivationName(layer)),
                         ("updateRunning", "updateRunningStatistics"), ("saved", $"saved.Slice({SourceWriter.Int(savedOffset)}, {SourceWriter.Int(2 * layer.OutC)})"),
-                        ("layer", $"\"{layer.Name}\""),
+                        ("layer", $"\"{layer.Name}\""), ("shard", "shard"), ("shared", Shared(layer, sharedOffset)),
                     });
+                    savedOffsets[i] = savedOffset;
+                    sharedOffsets[i] = sharedOffset;
                     savedOffset += 2 * layer.OutC;
+                    sharedOffset += 4 * layer.OutC;
                     continue;
                 }
 
@@ -188,6 +195,7 @@ internal static class BatchNormEmitter
                         ("deltaOffset", "Net.WorkspaceLength"), ("length", $"Net.{layer.ClassName}.InputLength"),
                         ("gamma", NetworkEmitter.Weights(layer, "parameters")), ("saved", $"saved.Slice({SourceWriter.Int(savedOffsets[i])}, {SourceWriter.Int(2 * layer.OutC)})"),
                         ("dgamma", NetworkEmitter.Weights(layer, "gradients")), ("dbeta", NetworkEmitter.Biases(layer, "gradients")),
+                        ("shard", "shard"), ("shared", Shared(layer, sharedOffsets[i])),
                     });
                     continue;
                 }
@@ -215,6 +223,10 @@ internal static class BatchNormEmitter
 
         w.Line();
     }
+
+    /// <summary>A batch norm's part of the shared sums: 4 doubles per channel and example of the batch, after the earlier batch norms'.</summary>
+    private static string Shared(LayerShape layer, int sharedOffset) =>
+        $"shared.Slice({SourceWriter.Int(sharedOffset)} * total, {SourceWriter.Int(4 * layer.OutC)} * total)";
 
     /// <summary>A loop over the batch's examples with <c>workspace</c> (and, for the first layer, <c>input</c>) naming example n's.</summary>
     private static SourceWriter.Scope EachExample(SourceWriter w, bool withInput)
