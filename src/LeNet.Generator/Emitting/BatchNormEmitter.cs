@@ -115,8 +115,8 @@ internal static class BatchNormEmitter
             w.Line("int count = labels.Length, total = shard.TotalFor(count);");
             w.Line("Span<float> saved = batchWorkspace.Slice(count * Net.TrainingWorkspaceLength, Net.BatchStatisticsLength);");
             w.Line("// Each batch norm's per-example sums, shared with the other workers of the batch (or in the workspace's tail).");
-            w.Line("Span<double> shared = BatchNormKernels.SharedSums(shard, batchWorkspace, (count * Net.TrainingWorkspaceLength) + Net.BatchStatisticsLength, "
-                + "total * Net.SharedBatchStatisticsPerExample);");
+            w.Line("int used = (count * Net.TrainingWorkspaceLength) + Net.BatchStatisticsLength;");
+            w.Line("Span<double> shared = BatchNormKernels.SharedSums(shard, batchWorkspace, used, total * Net.SharedBatchStatisticsPerExample);");
             int savedOffset = 0, sharedOffset = 0;
             var savedOffsets = new int[chain.Layers.Count];
             var sharedOffsets = new int[chain.Layers.Count];

@@ -477,18 +477,27 @@ internal static class SurfaceEmitter
             /// moves every running mean and variance once by its layer's momentum.
             /// </summary>
             /// <returns>The summed loss.</returns>
-            public float BackwardWithBatchStatistics({{ReadOnlySpan}} inputs, global::System.ReadOnlySpan<int> labels, {{Span}} gradients, {{Span}} outputs,
-                {{Span}} workspace, bool updateRunningStatistics) =>
-                BackwardWithBatchStatistics(inputs, labels, gradients, outputs, workspace, updateRunningStatistics, default);
+            """);
+        string[] parameters =
+        {
+            $"{ReadOnlySpan} inputs", "global::System.ReadOnlySpan<int> labels", $"{Span} gradients", $"{Span} outputs", $"{Span} workspace", "bool updateRunningStatistics",
+        };
+        using (w.Method("public float BackwardWithBatchStatistics", parameters))
+        {
+            w.Line("return BackwardWithBatchStatistics(inputs, labels, gradients, outputs, workspace, updateRunningStatistics, default);");
+        }
+
+        w.Lines("""
 
             /// <summary>
             /// One worker's part of the training pass over a mini-batch its team shares (see
             /// <see cref="global::LeNet.IBatchNormNetwork"/>); a failure here abandons the team, so the other workers stop waiting.
             /// </summary>
             /// <returns>This worker's summed loss.</returns>
-            public float BackwardWithBatchStatistics({{ReadOnlySpan}} inputs, global::System.ReadOnlySpan<int> labels, {{Span}} gradients, {{Span}} outputs,
-                {{Span}} workspace, bool updateRunningStatistics, global::LeNet.BatchStatisticsShard shard)
-            {
+            """);
+        using (w.Method("public float BackwardWithBatchStatistics", [.. parameters, "global::LeNet.BatchStatisticsShard shard"]))
+        {
+            w.Lines("""
                 if (shard.Team is null)
                 {
                     return TrainShard(inputs, labels, gradients, outputs, workspace, updateRunningStatistics, shard);
@@ -503,9 +512,10 @@ internal static class SurfaceEmitter
                     shard.Team.Abandon();
                     throw;
                 }
-            }
+                """);
+        }
 
-            """);
+        w.Line();
         using (w.Method("private float TrainShard", $"{ReadOnlySpan} inputs", "global::System.ReadOnlySpan<int> labels", $"{Span} gradients", $"{Span} outputs",
             $"{Span} workspace", "bool updateRunningStatistics", "global::LeNet.BatchStatisticsShard shard"))
         {
@@ -542,7 +552,8 @@ internal static class SurfaceEmitter
                 }
             }
 
-            w.Line($"return {kernels}.TrainBatch(_parameters, inputs, labels, gradients, outputs, workspace, updateRunningStatistics, shard);");
+            w.Line($"return {kernels}.TrainBatch(");
+            w.Line("    _parameters, inputs, labels, gradients, outputs, workspace, updateRunningStatistics, shard);");
         }
 
         w.Line();
