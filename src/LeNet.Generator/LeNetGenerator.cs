@@ -5,6 +5,7 @@ using LeNet.Generator.Parsing;
 using LeNet.Generator.Shapes;
 using LeNet.Generator.Weights;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
@@ -50,7 +51,13 @@ public sealed class LeNetGenerator : IIncrementalGenerator
             .Select(static (all, _) => new PipelineArray<string>(new EquatableArray<string>(all.Sort(System.StringComparer.Ordinal).ToArray())))
             .WithTrackingName(TrackingNames.Identities);
 
-        context.RegisterSourceOutput(networks.Combine(identities), static (output, pair) => AddNetwork(output, pair.Left, pair.Right.Items));
+        // Only whether unsafe code is allowed leaves the compilation: equal on every edit, so nothing downstream reruns.
+        IncrementalValueProvider<EmitSettings> settings = identities
+            .Combine(context.CompilationProvider.Select(static (compilation, _) => new CompilationFacts(compilation.Options is CSharpCompilationOptions { AllowUnsafe: true })))
+            .Select(static (pair, _) => new EmitSettings(pair.Left.Items, pair.Right.AllowUnsafe))
+            .WithTrackingName(TrackingNames.Settings);
+
+        context.RegisterSourceOutput(networks.Combine(settings), static (output, pair) => AddNetwork(output, pair.Left, pair.Right));
 
         // Baked weights: each .weights AdditionalFiles item is read once and stays cached until that item changes, so an
         // edit anywhere else never reads a weights file again.
@@ -89,11 +96,11 @@ public sealed class LeNetGenerator : IIncrementalGenerator
             problem is null && source is not null ? source.File.ParameterBits : EquatableArray<int>.Empty);
     }
 
-    private static void AddNetwork(SourceProductionContext output, CheckedNetwork network, EquatableArray<string> identities) =>
+    private static void AddNetwork(SourceProductionContext output, CheckedNetwork network, EmitSettings settings) =>
         AddIsolated(
             output.AddSource,
-            () => CSharpNames.HintName(network.Spec, identities),
-            () => NetworkEmitter.Emit(network, Version, output.CancellationToken),
+            () => CSharpNames.HintName(network.Spec, settings.Identities),
+            () => NetworkEmitter.Emit(network, Version, output.CancellationToken, skipLocalsInit: settings.AllowUnsafe),
             network.Spec.DisplayName,
             CSharpNames.Identity(network.Spec));
 

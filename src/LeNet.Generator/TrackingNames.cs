@@ -9,4 +9,5 @@ internal static class TrackingNames
     public const string ReadWeights = nameof(ReadWeights);
     public const string BakeWeights = nameof(BakeWeights);
     public const string Identities = nameof(Identities);
+    public const string Settings = nameof(Settings);
 }

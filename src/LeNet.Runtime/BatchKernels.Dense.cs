@@ -69,6 +69,16 @@ public static partial class BatchKernels
         }
     }
 
+    /// <summary>Adds four sums to 64 consecutive floats of a weight-gradient row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, ref float dws, int at)
+    {
+        AddTo(s0, ref dws, at);
+        AddTo(s1, ref dws, at + Lanes);
+        AddTo(s2, ref dws, at + (2 * Lanes));
+        AddTo(s3, ref dws, at + (3 * Lanes));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Finish(Vector512<float> sum, float bias, ref float ys, int o, bool relu)
     {
@@ -84,7 +94,7 @@ public static partial class BatchKernels
 
     /// <summary>
     /// Dense backward over a block: db += Σ dz; dW (outputs, inputs) += dz · xᵀ over the block's images (a matrix
-    /// product on the transposed block, 4 outputs × 16 inputs a tile); dx [inputs][Lanes] = Wᵀ · dz unless
+    /// product on the transposed block, 4 outputs × 64 inputs a tile, then 4 × 16); dx [inputs][Lanes] = Wᵀ · dz unless
     /// <paramref name="dx"/> is empty. <paramref name="scratch"/> holds the transposed x and dz:
     /// at least (inputs + outputs) × Lanes floats.
     /// </summary>
@@ -107,6 +117,66 @@ public static partial class BatchKernels
         ref float xTs = ref MemoryMarshal.GetReference(xT);
         ref float dws = ref MemoryMarshal.GetReference(dw);
         int i = 0;
+        for (; i <= inputs - (4 * Lanes); i += 4 * Lanes)
+        {
+            // 4 outputs × 64 inputs: four input loads and four broadcasts per 16 multiply-adds.
+            int o = 0;
+            for (; o <= outputs - 4; o += 4)
+            {
+                Vector512<float> s00 = Vector512<float>.Zero, s01 = s00, s02 = s00, s03 = s00;
+                Vector512<float> s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+                Vector512<float> s20 = s00, s21 = s00, s22 = s00, s23 = s00;
+                Vector512<float> s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+                for (int l = 0; l < Lanes; l++)
+                {
+                    ref float xl = ref Unsafe.Add(ref xTs, (l * inputs) + i);
+                    Vector512<float> x0 = Vector512.LoadUnsafe(ref xl), x1 = Load(ref xl, Lanes), x2 = Load(ref xl, 2 * Lanes), x3 = Load(ref xl, 3 * Lanes);
+                    ref float d = ref Unsafe.Add(ref dzTs, (l * outputs) + o);
+                    Vector512<float> dv = Vector512.Create(d);
+                    s00 = Vector512.FusedMultiplyAdd(x0, dv, s00);
+                    s01 = Vector512.FusedMultiplyAdd(x1, dv, s01);
+                    s02 = Vector512.FusedMultiplyAdd(x2, dv, s02);
+                    s03 = Vector512.FusedMultiplyAdd(x3, dv, s03);
+                    dv = Vector512.Create(Unsafe.Add(ref d, 1));
+                    s10 = Vector512.FusedMultiplyAdd(x0, dv, s10);
+                    s11 = Vector512.FusedMultiplyAdd(x1, dv, s11);
+                    s12 = Vector512.FusedMultiplyAdd(x2, dv, s12);
+                    s13 = Vector512.FusedMultiplyAdd(x3, dv, s13);
+                    dv = Vector512.Create(Unsafe.Add(ref d, 2));
+                    s20 = Vector512.FusedMultiplyAdd(x0, dv, s20);
+                    s21 = Vector512.FusedMultiplyAdd(x1, dv, s21);
+                    s22 = Vector512.FusedMultiplyAdd(x2, dv, s22);
+                    s23 = Vector512.FusedMultiplyAdd(x3, dv, s23);
+                    dv = Vector512.Create(Unsafe.Add(ref d, 3));
+                    s30 = Vector512.FusedMultiplyAdd(x0, dv, s30);
+                    s31 = Vector512.FusedMultiplyAdd(x1, dv, s31);
+                    s32 = Vector512.FusedMultiplyAdd(x2, dv, s32);
+                    s33 = Vector512.FusedMultiplyAdd(x3, dv, s33);
+                }
+
+                AddRow(s00, s01, s02, s03, ref dws, (o * inputs) + i);
+                AddRow(s10, s11, s12, s13, ref dws, ((o + 1) * inputs) + i);
+                AddRow(s20, s21, s22, s23, ref dws, ((o + 2) * inputs) + i);
+                AddRow(s30, s31, s32, s33, ref dws, ((o + 3) * inputs) + i);
+            }
+
+            for (; o < outputs; o++)
+            {
+                Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+                for (int l = 0; l < Lanes; l++)
+                {
+                    ref float xl = ref Unsafe.Add(ref xTs, (l * inputs) + i);
+                    Vector512<float> dv = Vector512.Create(Unsafe.Add(ref dzTs, (l * outputs) + o));
+                    s0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xl), dv, s0);
+                    s1 = Vector512.FusedMultiplyAdd(Load(ref xl, Lanes), dv, s1);
+                    s2 = Vector512.FusedMultiplyAdd(Load(ref xl, 2 * Lanes), dv, s2);
+                    s3 = Vector512.FusedMultiplyAdd(Load(ref xl, 3 * Lanes), dv, s3);
+                }
+
+                AddRow(s0, s1, s2, s3, ref dws, (o * inputs) + i);
+            }
+        }
+
         for (; i <= inputs - Lanes; i += Lanes)
         {
             int o = 0;

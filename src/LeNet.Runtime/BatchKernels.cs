@@ -292,9 +292,9 @@ public static partial class BatchKernels
                     values.CopyTo(outputs.Slice(image * units, units));
                 }
 
-                // Softmax and cross-entropy fused: dL/dz = p - onehot(label).
+                // Softmax and cross-entropy fused: dL/dz = p - q, q onehot(label) unless the training smooths labels.
                 total += GeneratedCodeSupport.NegativeLog(values[label]);
-                values[label] -= 1f;
+                GeneratedCodeSupport.SubtractTarget(values, label);
             }
             else
             {

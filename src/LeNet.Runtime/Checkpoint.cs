@@ -13,17 +13,21 @@ namespace LeNet;
 /// binary format described in <c>docs/checkpoint-format.md</c>.
 /// </summary>
 /// <remarks>
-/// <para>Layout (format version 2), all integers and floats little-endian:</para>
+/// <para>Layout (format version 3), all integers and floats little-endian:</para>
 /// <code>
 /// magic "LENETCKP" (8 bytes) | version int32 | fingerprint uint64 | parameter count int32
 /// | optimizer name: byte length int32, UTF-8 bytes | step int64 | buffer count int32
 /// | per buffer: length int32, float32 values | parameters float32 values
 /// | training settings: present int32 (0 or 1), then when 1: seed int32 | batch size int32 | threads int32
 ///   | planned epochs int32 | learning rate float32 | weight decay float32 | schedule: byte length int32, UTF-8
-///   | augmentation: byte length int32, UTF-8
+///   | augmentation: byte length int32, UTF-8 | label smoothing float32
+/// | weight average: present int32 (0 or 1), then when 1: decay float32 | updates int64 | the last step's parameters float32 values
 /// | XxHash64 (seed 0) of all bytes before it, uint64
 /// </code>
-/// <para>Version 1 files (the same without the training settings) still load, with <see cref="CheckpointData.Settings"/> null.</para>
+/// <para>
+/// Version 2 files (the same without the weight average) still load, with <see cref="CheckpointData.Average"/> null, and
+/// so do version 1 files (without the training settings too), with <see cref="CheckpointData.Settings"/> null.
+/// </para>
 /// <para>
 /// <see cref="Save"/> writes a temporary file in the target folder and renames it over the target, so the path holds
 /// either the old checkpoint or the complete new one, never a half-written file, even when the process is killed; it
@@ -39,16 +43,19 @@ public static class Checkpoint
     public const string Magic = "LENETCKP";
 
     /// <summary>The format version this build writes; it reads this one and <see cref="OldestReadableVersion"/> on.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     /// <summary>The oldest format version this build reads: version 1, which has no training settings.</summary>
     public const int OldestReadableVersion = 1;
 
-    /// <summary>Bytes of the training-settings block without its two descriptions: the present flag, four int32, two float32, two lengths.</summary>
-    private const int SettingsFixedLength = 4 + 16 + 8 + 8;
+    /// <summary>Bytes of the training-settings block without its two descriptions: the present flag, four int32, two float32, two lengths, the label smoothing.</summary>
+    private const int SettingsFixedLength = 4 + 16 + 8 + 8 + 4;
 
     /// <summary>The longest training-settings block.</summary>
     private const int MaxSettingsLength = SettingsFixedLength + (2 * Training.TrainingSettings.MaxDescriptionBytes);
+
+    /// <summary>Bytes of the weight-average block without its parameters: the present flag, the decay, the update count.</summary>
+    private const int AverageFixedLength = sizeof(int) + sizeof(float) + sizeof(long);
 
     /// <summary>Longest optimizer name, in UTF-8 bytes.</summary>
     public const int MaxOptimizerNameBytes = 256;
@@ -157,8 +164,11 @@ public static class Checkpoint
     public static long MaxFileLength(int parameterCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
-        return LengthFor(MaxOptimizerNameBytes, MaxOptimizerBuffers, parameterCount) + MaxSettingsLength;
+        return LengthFor(MaxOptimizerNameBytes, MaxOptimizerBuffers, parameterCount) + MaxSettingsLength + MaxAverageLength(parameterCount);
     }
+
+    /// <summary>The longest weight-average block for <paramref name="parameterCount"/> parameters.</summary>
+    private static long MaxAverageLength(int parameterCount) => AverageFixedLength + (4L * parameterCount);
 
     /// <summary>File length for a name of <paramref name="nameLength"/> bytes and <paramref name="buffers"/> full-length buffers.</summary>
     private static long LengthFor(int nameLength, int buffers, int parameterCount) =>
@@ -229,7 +239,7 @@ public static class Checkpoint
         int bufferCount = BinaryPrimitives.ReadInt32LittleEndian(prefix[(40 + nameLength)..]);
         CheckBufferCount(source, bufferCount, 40 + nameLength);
         int version = BinaryPrimitives.ReadInt32LittleEndian(prefix[8..]);
-        return LengthFor(nameLength, bufferCount, parameterCount) + (version >= 2 ? MaxSettingsLength : 0);
+        return LengthFor(nameLength, bufferCount, parameterCount) + (version >= 2 ? MaxSettingsLength : 0) + (version >= 3 ? MaxAverageLength(parameterCount) : 0);
     }
 
     /// <summary>The complete file contents for <paramref name="data"/>, checksum included.</summary>
@@ -245,7 +255,7 @@ public static class Checkpoint
             ?? throw new ArgumentException("CheckpointData.OptimizerState is null; use an empty array for no state.", nameof(data));
         if (validate)
         {
-            string? problem = CheckValues(parameters, state, data.Step, data.Epoch);
+            string? problem = CheckValues(parameters, state, data.Step, data.Epoch) ?? AverageProblem(data.Average, parameters.Length);
             if (problem is not null)
             {
                 throw new ArgumentException($"Cannot save this checkpoint: {problem}.", nameof(data));
@@ -288,8 +298,12 @@ public static class Checkpoint
             augmentationBytes = Description(settings.Augmentation, "augmentation");
         }
 
+        CheckpointAverage? average = data.Average;
+        float[]? lastStep = average is null ? null
+            : average.LastStepParameters ?? throw new ArgumentException("CheckpointData.Average.LastStepParameters is null.", nameof(data));
         length += (long)parameters.Length * sizeof(float) + ChecksumLength + sizeof(int)
-            + (data.Settings is null ? 0 : SettingsFixedLength - sizeof(int) + scheduleBytes.Length + augmentationBytes.Length);
+            + (data.Settings is null ? 0 : SettingsFixedLength - sizeof(int) + scheduleBytes.Length + augmentationBytes.Length)
+            + sizeof(int) + (lastStep is null ? 0 : AverageFixedLength - sizeof(int) + ((long)lastStep.Length * sizeof(float)));
         if (length > Array.MaxLength)
         {
             throw new ArgumentException($"The checkpoint would be {length} bytes, more than one array can hold.", nameof(data));
@@ -325,6 +339,15 @@ public static class Checkpoint
             writer.Bytes(scheduleBytes);
             writer.Int32(augmentationBytes.Length);
             writer.Bytes(augmentationBytes);
+            writer.Single(saved.LabelSmoothing);
+        }
+
+        writer.Int32(average is null ? 0 : 1);
+        if (average is not null && lastStep is not null)
+        {
+            writer.Single(average.Decay);
+            writer.Int64(average.Updates);
+            writer.Floats(lastStep);
         }
 
         writer.UInt64(XxHash64.HashToUInt64(bytes.AsSpan(0, writer.Position)));
@@ -376,7 +399,13 @@ public static class Checkpoint
         int version = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
         if (version >= 2)
         {
-            rawSettings = ReadSettings(ref reader, source);
+            rawSettings = ReadSettings(ref reader, source, version);
+        }
+
+        RawAverage? rawAverage = null;
+        if (version >= 3)
+        {
+            rawAverage = ReadAverage(ref reader, source, parameterCount);
         }
 
         int checksumStart = reader.Position;
@@ -414,6 +443,7 @@ public static class Checkpoint
                 Epochs = raw.Epochs,
                 LearningRate = raw.LearningRate,
                 WeightDecay = raw.WeightDecay,
+                LabelSmoothing = raw.LabelSmoothing,
                 Schedule = Utf8(bytes.Slice(raw.ScheduleStart, raw.ScheduleLength), source, "the schedule description"),
                 Augmentation = Utf8(bytes.Slice(raw.AugmentationStart, raw.AugmentationLength), source, "the augmentation description"),
             };
@@ -433,7 +463,15 @@ public static class Checkpoint
             state[i] = Floats(decoder.Bytes(bufferLength * sizeof(float), ""));
         }
         float[] parameters = Floats(bytes.Slice(parametersStart, parameterCount * sizeof(float)));
-        string? problem = CheckValues(parameters, state, step, epoch);
+        CheckpointAverage? average = rawAverage is { } averageFields
+            ? new CheckpointAverage
+            {
+                Decay = averageFields.Decay,
+                Updates = averageFields.Updates,
+                LastStepParameters = Floats(bytes.Slice(averageFields.ParametersStart, parameterCount * sizeof(float))),
+            }
+            : null;
+        string? problem = CheckValues(parameters, state, step, epoch) ?? AverageProblem(average, parameterCount);
         if (problem is not null)
         {
             throw Bad(source, problem);
@@ -448,13 +486,70 @@ public static class Checkpoint
             Epoch = epoch,
             OptimizerState = state,
             Settings = settings,
+            Average = average,
         };
     }
 
-    /// <summary>Where the training-settings block's fields are; checked later, once the checksum has matched.</summary>
-    private readonly record struct RawSettings(int Seed, int BatchSize, int Threads, int Epochs, float LearningRate, float WeightDecay, int ScheduleStart, int ScheduleLength, int AugmentationStart, int AugmentationLength);
+    /// <summary>Where the weight-average block's fields are; checked once the checksum has matched.</summary>
+    private readonly record struct RawAverage(float Decay, long Updates, int ParametersStart);
 
-    private static RawSettings? ReadSettings(ref Reader reader, string source)
+    private static RawAverage? ReadAverage(ref Reader reader, string source, int parameterCount)
+    {
+        int offset = reader.Position;
+        int present = reader.Int32("the weight-average flag");
+        if (present == 0)
+        {
+            return null;
+        }
+
+        if (present != 1)
+        {
+            throw Bad(source, $"expected the weight-average flag to be 0 or 1, found {present} at offset {offset}");
+        }
+
+        float decay = BinaryPrimitives.ReadSingleLittleEndian(reader.Bytes(sizeof(float), "the weight-average decay"));
+        long updates = reader.Int64("the weight-average update count");
+        int start = reader.Position;
+        reader.Bytes(parameterCount * sizeof(float), $"the last step's {parameterCount} parameters");
+        return new RawAverage(decay, updates, start);
+    }
+
+    /// <summary>What is wrong with a weight average no run writes (a decay outside [0, 1), updates out of range, another length, non-finite weights), or null.</summary>
+    private static string? AverageProblem(CheckpointAverage? average, int parameterCount)
+    {
+        if (average is null)
+        {
+            return null;
+        }
+
+        if (!(average.Decay >= 0 && average.Decay < 1))
+        {
+            return $"expected a weight-average decay in [0, 1), found {average.Decay.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        if (average.LastStepParameters is null)
+        {
+            return "expected the weight average's last-step parameters, found null";
+        }
+
+        if (average.Updates < 0 || average.Updates > MaxStep)
+        {
+            return $"expected a weight-average update count from 0 to {MaxStep}, found {average.Updates}";
+        }
+
+        if (average.LastStepParameters.Length != parameterCount)
+        {
+            return $"expected the weight average's last-step parameters to be {parameterCount} floats, one per parameter, found {average.LastStepParameters.Length}";
+        }
+
+        int bad = IndexOfNonFinite(average.LastStepParameters);
+        return bad < 0 ? null : $"the last step's parameter {bad} is not finite ({average.LastStepParameters[bad].ToString(CultureInfo.InvariantCulture)})";
+    }
+
+    /// <summary>Where the training-settings block's fields are; checked later, once the checksum has matched.</summary>
+    private readonly record struct RawSettings(int Seed, int BatchSize, int Threads, int Epochs, float LearningRate, float WeightDecay, int ScheduleStart, int ScheduleLength, int AugmentationStart, int AugmentationLength, float LabelSmoothing);
+
+    private static RawSettings? ReadSettings(ref Reader reader, string source, int version)
     {
         int offset = reader.Position;
         int present = reader.Int32("the training-settings flag");
@@ -480,7 +575,10 @@ public static class Checkpoint
         int augmentationLength = DescriptionLength(ref reader, source, "the augmentation description length");
         int augmentationStart = reader.Position;
         reader.Bytes(augmentationLength, "the augmentation description");
-        return new RawSettings(seed, batchSize, threads, epochs, learningRate, weightDecay, scheduleStart, scheduleLength, augmentationStart, augmentationLength);
+
+        // Version 3 added the label smoothing; older files trained without it.
+        float labelSmoothing = version >= 3 ? BinaryPrimitives.ReadSingleLittleEndian(reader.Bytes(sizeof(float), "the label smoothing")) : 0f;
+        return new RawSettings(seed, batchSize, threads, epochs, learningRate, weightDecay, scheduleStart, scheduleLength, augmentationStart, augmentationLength, labelSmoothing);
     }
 
     private static int DescriptionLength(ref Reader reader, string source, string what)

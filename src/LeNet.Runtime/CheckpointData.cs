@@ -19,7 +19,10 @@ public sealed class CheckpointData
     /// </summary>
     public required ulong Fingerprint { get; init; }
 
-    /// <summary>All weights and biases, in the network's flat <c>Parameters</c> order; all finite (NaN and infinities are refused).</summary>
+    /// <summary>
+    /// All weights and biases, in the network's flat <c>Parameters</c> order; all finite (NaN and infinities are refused).
+    /// With an <see cref="Average"/>, the averaged parameters.
+    /// </summary>
     public required float[] Parameters { get; init; }
 
     /// <summary>The optimizer's name (for example <c>"Adam"</c>); empty when the checkpoint carries no optimizer.</summary>
@@ -42,4 +45,10 @@ public sealed class CheckpointData
     /// its own; null when the file records none (every version 1 file, or a checkpoint saved without them).
     /// </summary>
     public Training.TrainingSettings? Settings { get; init; }
+
+    /// <summary>
+    /// The weight average of the run (format version 3 on): with it, <see cref="Parameters"/> are the averaged weights and
+    /// the last step's are here, so a resume continues both bit for bit; null when the run kept no average.
+    /// </summary>
+    public CheckpointAverage? Average { get; init; }
 }

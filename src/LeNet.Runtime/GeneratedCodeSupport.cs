@@ -154,6 +154,46 @@ public static class GeneratedCodeSupport
         }
     }
 
+    /// <summary>The label smoothing ε of the training running on this thread; 0 outside training (see <see cref="Training.TrainingOptions.LabelSmoothing"/>).</summary>
+    [ThreadStatic]
+    private static float t_labelSmoothing;
+
+    /// <summary>This thread's label smoothing; the trainer sets it on each worker for an epoch (<see cref="Training.LabelSmoothingScope"/>).</summary>
+    internal static float LabelSmoothing
+    {
+        get => t_labelSmoothing;
+        set => t_labelSmoothing = value;
+    }
+
+    /// <summary>
+    /// Softmax and cross-entropy fused: dL/dz = p − q, with the target q = (1 − ε)·onehot(label) + ε/K over the K
+    /// classes, ε the label smoothing of the training on this thread (0 outside training, so q = onehot).
+    /// </summary>
+    public static void CrossEntropyGradient(ReadOnlySpan<float> probabilities, int label, Span<float> gradient)
+    {
+        probabilities.CopyTo(gradient);
+        SubtractTarget(gradient, label);
+    }
+
+    /// <summary>Subtracts the target q of <see cref="CrossEntropyGradient"/> from <paramref name="gradient"/>, which holds p.</summary>
+    internal static void SubtractTarget(Span<float> gradient, int label)
+    {
+        float smoothing = t_labelSmoothing;
+        if (smoothing == 0f)
+        {
+            gradient[label] -= 1f;
+            return;
+        }
+
+        float share = smoothing / gradient.Length;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] -= share;
+        }
+
+        gradient[label] -= 1f - smoothing;
+    }
+
     /// <summary>dz_i = y_i · (dy_i − Σ_j dy_j y_j) for y = softmax(z); in place on <paramref name="gradient"/>.</summary>
     public static void SoftmaxBackward(ReadOnlySpan<float> output, Span<float> gradient)
     {

@@ -141,14 +141,10 @@ internal static class TrainingProfile
             ("FC4 backward", () => BatchKernels.DenseBackward(S(273888, 1344), S(142464, 1920), W(p, LeNet5Window.Fc4.WeightOffset, LeNet5Window.Fc4.WeightLength), 120, 84, S(271968, 1920), g.AsSpan(LeNet5Window.Fc4.WeightOffset, LeNet5Window.Fc4.WeightLength), g.AsSpan(LeNet5Window.Fc4.BiasOffset, LeNet5Window.Fc4.BiasLength), S(Scratch, 3264)), 4L * 120 * 84),
             ("FC3 ReLU backward", () => BatchKernels.ActivationBackward(Activation.ReLU, S(142464, 1920), S(271968, 1920)), 0),
             ("FC3 backward", () => BatchKernels.DenseBackward(S(271968, 1920), S(136064, 6400), W(p, LeNet5Window.Fc3.WeightOffset, LeNet5Window.Fc3.WeightLength), 400, 120, S(265568, 6400), g.AsSpan(LeNet5Window.Fc3.WeightOffset, LeNet5Window.Fc3.WeightLength), g.AsSpan(LeNet5Window.Fc3.BiasOffset, LeNet5Window.Fc3.BiasLength), S(Scratch, 8320)), 4L * 400 * 120),
-            ("POOL2 backward", () => BatchKernels.PoolBackward(S(265568, 6400), S(110464, 25600), 16, 10, 10, 2, 2, S(239968, 25600), 5, 5, false), 0),
-            ("CONV2 ReLU backward", () => BatchKernels.ActivationBackward(Activation.ReLU, S(110464, 25600), S(239968, 25600)), 0),
+            ("POOL2 + CONV2 ReLU backward", () => BatchKernels.PoolBackward(S(265568, 6400), S(110464, 25600), 16, 10, 10, 2, 2, S(239968, 25600), 5, 5, false, reluBefore: true), 0),
             ("CONV2 weight gradient", () => BatchKernels.ConvWeightGradient(S(239968, 25600), 16, 10, 10, S(91648, 18816), 6, 14, 14, 5, 1, g.AsSpan(LeNet5Window.Conv2.WeightOffset, LeNet5Window.Conv2.WeightLength), g.AsSpan(LeNet5Window.Conv2.BiasOffset, LeNet5Window.Conv2.BiasLength)), 2L * 16 * 150 * 100),
-            ("CONV2 flip filters", () => BatchKernels.FlipFilters(W(p, LeNet5Window.Conv2.WeightOffset, LeNet5Window.Conv2.WeightLength), 16, 6, 5, S(Scratch + 82944, 2400)), 0),
-            ("CONV2 dilate", () => BatchKernels.Dilate(S(239968, 25600), 16, 10, 10, 5, 1, 14, 14, S(Scratch, 82944)), 0),
-            ("CONV2 input gradient", () => BatchKernels.Conv(S(Scratch, 82944), 16, 18, 18, S(Scratch + 82944, 2400), ReadOnlySpan<float>.Empty, 6, 5, 1, S(221152, 18816), 14, 14, false, 4, 14), 2L * 16 * 150 * 100),
-            ("POOL1 backward", () => BatchKernels.PoolBackward(S(221152, 18816), S(16384, 75264), 6, 28, 28, 2, 2, S(145888, 75264), 14, 14, false), 0),
-            ("CONV1 ReLU backward", () => BatchKernels.ActivationBackward(Activation.ReLU, S(16384, 75264), S(145888, 75264)), 0),
+            ("CONV2 input gradient", () => BatchKernels.ConvInputGradient(S(239968, 25600), 16, 10, 10, W(p, LeNet5Window.Conv2.WeightOffset, LeNet5Window.Conv2.WeightLength), 6, 5, S(221152, 18816), 14, 14), 2L * 16 * 150 * 100),
+            ("POOL1 + CONV1 ReLU backward", () => BatchKernels.PoolBackward(S(221152, 18816), S(16384, 75264), 6, 28, 28, 2, 2, S(145888, 75264), 14, 14, false, reluBefore: true), 0),
             ("CONV1 weight gradient", () => BatchKernels.ConvWeightGradient(S(145888, 75264), 6, 28, 28, S(0, 16384), 1, 32, 32, 5, 1, g.AsSpan(LeNet5Window.Conv1.WeightOffset, LeNet5Window.Conv1.WeightLength), g.AsSpan(LeNet5Window.Conv1.BiasOffset, LeNet5Window.Conv1.BiasLength)), 2L * 6 * 25 * 784),
         };
 

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace LeNet.Runtime.Tests;
 
-/// <summary>Checkpoints record the training settings (format version 2), and a resume with other ones is refused or warned about.</summary>
+/// <summary>Checkpoints record the training settings (format version 2 on, label smoothing from 3), and a resume with other ones is refused or warned about.</summary>
 public sealed class CheckpointSettingsTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -72,7 +72,7 @@ public sealed class CheckpointSettingsTests : IDisposable
             Fingerprint = 9,
             Parameters = [1f, 2f],
             OptimizerName = "SGD",
-            Settings = new TrainingSettings { Seed = -7, BatchSize = 64, Threads = 2, Epochs = 18, LearningRate = 0.5f, WeightDecay = 0.25f, Schedule = "constant", Augmentation = "none" },
+            Settings = new TrainingSettings { Seed = -7, BatchSize = 64, Threads = 2, Epochs = 18, LearningRate = 0.5f, WeightDecay = 0.25f, LabelSmoothing = 0.125f, Schedule = "constant", Augmentation = "none" },
         };
         byte[] bytes = Checkpoint.Serialize(data);
 
@@ -89,16 +89,21 @@ public sealed class CheckpointSettingsTests : IDisposable
         Assert.Equal("constant", System.Text.Encoding.UTF8.GetString(bytes, block + 32, 8));
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(block + 40)));
         Assert.Equal("none", System.Text.Encoding.UTF8.GetString(bytes, block + 44, 4));
-        Assert.Equal(block + 48 + 8, bytes.Length);
+
+        Assert.Equal(0.125f, BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(block + 48)));
+
+        // The weight-average flag (none here), then the checksum.
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(block + 52)));
+        Assert.Equal(block + 56 + 8, bytes.Length);
     }
 
     [Fact]
     public void A_version_1_file_still_loads_without_settings_and_warns_on_resume()
     {
-        // A version 1 file is a version 2 file without the settings flag, with version 1 and its own checksum.
-        byte[] v2 = Checkpoint.Serialize(new CheckpointData { Fingerprint = SmallNet.Fingerprint, Parameters = Enumerable.Repeat(0.1f, SmallNet.ParameterCount).ToArray() });
-        byte[] v1 = new byte[v2.Length - 4];
-        v2.AsSpan(0, v1.Length - 8).CopyTo(v1);
+        // A version 1 file is a version 3 file without the settings and weight-average flags, with version 1 and its own checksum.
+        byte[] v3 = Checkpoint.Serialize(new CheckpointData { Fingerprint = SmallNet.Fingerprint, Parameters = Enumerable.Repeat(0.1f, SmallNet.ParameterCount).ToArray() });
+        byte[] v1 = new byte[v3.Length - 8];
+        v3.AsSpan(0, v1.Length - 8).CopyTo(v1);
         BinaryPrimitives.WriteInt32LittleEndian(v1.AsSpan(8), 1);
         BinaryPrimitives.WriteUInt64LittleEndian(v1.AsSpan(v1.Length - 8), XxHash64.HashToUInt64(v1.AsSpan(0, v1.Length - 8)));
         string path = _dir.File("old.ckpt");
@@ -119,6 +124,7 @@ public sealed class CheckpointSettingsTests : IDisposable
     [InlineData("batch", "batch size: the checkpoint has 16, this trainer has 32")]
     [InlineData("rate", "learning rate: the checkpoint has 0.002, this trainer has 0.001")]
     [InlineData("decay", "weight decay: the checkpoint has 0.0005, this trainer has 0")]
+    [InlineData("smoothing", "label smoothing: the checkpoint has 0, this trainer has 0.1")]
     [InlineData("schedule", "schedule: the checkpoint has cosine(epochs=4, floor=0.01), this trainer has step(every=2, factor=0.5)")]
     [InlineData("augmentation", "augmentation: the checkpoint has shift=1, rotation=5, scale=0.05, this trainer has none")]
     public void A_resume_with_a_setting_that_changes_the_run_is_refused_naming_both_values(string setting, string expected)
@@ -129,6 +135,7 @@ public sealed class CheckpointSettingsTests : IDisposable
             "seed" => Options with { Seed = 4 },
             "batch" => Options with { BatchSize = 32 },
             "decay" => Options with { WeightDecay = 0 },
+            "smoothing" => Options with { LabelSmoothing = 0.1f },
             "schedule" => Options with { Schedule = Schedules.StepDecay(2, 0.5f) },
             "augmentation" => Options with { Augmentation = null },
             _ => Options,

@@ -120,13 +120,24 @@ public sealed class TrainCommandTests(TrainedModel model)
     }
 
     [Fact]
+    public void The_label_smoothing_must_be_below_one()
+    {
+        foreach (string smoothing in new[] { "1", "-0.1", "NaN" })
+        {
+            SampleResult result = SampleProcess.Run(["train", "--label-smoothing", smoothing]);
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains($"Option --label-smoothing expects a number from 0 up to (not including) 1, got '{smoothing}'.", result.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Train_help_works_like_help()
     {
         SampleResult train = SampleProcess.Run(["train", "--help"]);
         SampleResult root = SampleProcess.Run(["--help"]);
         Assert.Equal(0, train.ExitCode);
         Assert.Equal(0, root.ExitCode);
-        foreach (string option in new[] { "--epochs", "--save", "--resume", "--threads", "--json", "--plots", "--download", "--average" })
+        foreach (string option in new[] { "--epochs", "--save", "--resume", "--threads", "--json", "--plots", "--download", "--average", "--label-smoothing" })
         {
             Assert.Contains(option, train.Output, StringComparison.Ordinal);
             Assert.Contains(option, root.Output, StringComparison.Ordinal);
@@ -174,6 +185,21 @@ public sealed class TrainCommandTests(TrainedModel model)
         Assert.Contains($"Checkpoint '{copy}': trained with other settings", result.Error, StringComparison.Ordinal);
         Assert.Contains("seed: the checkpoint has 1, this trainer has 2", result.Error, StringComparison.Ordinal);
         Assert.Contains("augmentation: the checkpoint has shift=2, rotation=10, scale=0.1, ramp=2, this trainer has none", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.File("next.ckpt")));
+    }
+
+    [MnistFact]
+    public void Resume_with_another_weight_average_decay_is_refused_naming_both()
+    {
+        using var folder = new TempDirectory();
+        string copy = folder.File("done.ckpt");
+        File.Copy(model.CheckpointPath, copy);
+
+        SampleResult result = SampleProcess.Run(["train", "--resume", copy, "--epochs", $"{TrainedModel.Epochs + 1}", "--average", "0.999", "--save", folder.File("next.ckpt"), "--data", model.DataDirectory]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"Checkpoint '{copy}': trained with other settings", result.Error, StringComparison.Ordinal);
+        Assert.Contains("weight-average decay: the checkpoint has 0.998, this run has 0.999", result.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(folder.File("next.ckpt")));
     }
 

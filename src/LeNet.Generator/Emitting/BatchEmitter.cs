@@ -8,7 +8,7 @@ namespace LeNet.Generator.Emitting;
 /// <c>IBatchForward</c> and <c>IBatchBackward</c> on the user's type, and a kernel class that runs one block of 16 images
 /// through LeNet.BatchKernels with every size a constant. The block's workspace is the per-image layout with each float
 /// widened to 16 lanes: the input, every activation (and padded copy) at 16 × its per-image offset, their gradients
-/// after them in the same layout, then scratch for the input-gradient convolutions and the transposed dense blocks.
+/// after them in the same layout, then scratch for the strided input-gradient convolutions and the transposed dense blocks.
 /// </summary>
 internal static class BatchEmitter
 {
@@ -228,7 +228,8 @@ internal static class BatchEmitter
                 string dy = Slice("workspace", layout.Delta(layer), layer.OutputLength);
                 string x = Slice("workspace", layout.Input(layer), layer.InputLength);
                 string dx = layer.HasInputGradient ? Slice("workspace", layout.InputDelta(layer), layer.InputLength) : "Span<float>.Empty";
-                if (i < chain.Layers.Count - 1 && layer.Activation is Activation.ReLU or Activation.Tanh or Activation.Sigmoid)
+                if (i < chain.Layers.Count - 1 && layer.Activation is Activation.ReLU or Activation.Tanh or Activation.Sigmoid
+                    && !ReluMaskedByPool(chain, i))
                 {
                     w.Line($"{Kernels}.ActivationBackward(Activation.{layer.Activation}, {y}, {dy});");
                 }
@@ -244,7 +245,8 @@ internal static class BatchEmitter
                         {
                             w.Call($"{Kernels}.PoolBackward", Args(
                                 ("dy", dy), ("x", x), ("channels", I(layer.InC)), ("inH", I(layer.InH)), ("inW", I(layer.InW)), ("kernel", I(layer.Kernel)), ("stride", I(layer.Stride)),
-                                ("dx", dx), ("outH", I(layer.OutH)), ("outW", I(layer.OutW)), ("average", layer.Kind == LayerType.AvgPool ? "true" : "false")));
+                                ("dx", dx), ("outH", I(layer.OutH)), ("outW", I(layer.OutW)), ("average", layer.Kind == LayerType.AvgPool ? "true" : "false"),
+                                ("reluBefore", ReluMaskedByPool(chain, i - 1) ? "true" : "false")));
                         }
 
                         break;
@@ -260,6 +262,14 @@ internal static class BatchEmitter
         }
     }
 
+    /// <summary>
+    /// Whether layer <paramref name="i"/>'s ReLU backward is left to the pool after it: the pool's backward then routes
+    /// and masks in one pass over the gradient instead of two.
+    /// </summary>
+    private static bool ReluMaskedByPool(ShapeChain chain, int i) =>
+        i >= 0 && i < chain.Layers.Count - 1 && chain.Layers[i].Activation == Activation.ReLU
+        && chain.Layers[i + 1].Kind is LayerType.MaxPool or LayerType.AvgPool && chain.Layers[i + 1].HasInputGradient;
+
     private static void ConvBackward(SourceWriter w, LayerShape layer, Layout layout, string x, string dy, string dx)
     {
         string source = layer.IsPadded ? Slice("workspace", layout.Padded(layer), layer.PaddedLength) : x;
@@ -271,14 +281,24 @@ internal static class BatchEmitter
             return;
         }
 
-        // dx = a stride-1 convolution of the dilated, framed dy with the flipped, transposed filters.
         int k = layer.Kernel;
+        string dxp = layer.IsPadded ? Slice("workspace", layout.PaddedDelta(layer), layer.PaddedLength) : dx;
+        if (layer.Stride == 1)
+        {
+            // Stride 1: dy needs no spreading, and the kernel leaves out the terms beyond its edges itself.
+            w.Call($"{Kernels}.ConvInputGradient", Args(
+                ("dy", dy), ("outC", I(layer.OutC)), ("outH", I(layer.OutH)), ("outW", I(layer.OutW)), ("w", Weights(layer, "parameters")), ("inC", I(layer.InC)),
+                ("kernel", I(k)), ("dx", dxp), ("inH", I(layer.PaddedH)), ("inW", I(layer.PaddedW))));
+            Unpad(w, layer, dxp, dx);
+            return;
+        }
+
+        // Larger strides: a stride-1 convolution of the dilated, framed dy with the flipped, transposed filters.
         int dilatedH = layer.PaddedH + k - 1, dilatedW = layer.PaddedW + k - 1;
         int dilatedLength = layer.OutC * dilatedH * dilatedW * Lanes;
         int filters = layer.OutC * layer.InC * k * k;
         string dilated = $"workspace.Slice(Scratch, {I(dilatedLength)})";
         string flipped = $"workspace.Slice(Scratch + {I(dilatedLength)}, {I(filters)})";
-        string dxp = layer.IsPadded ? Slice("workspace", layout.PaddedDelta(layer), layer.PaddedLength) : dx;
         w.Call($"{Kernels}.FlipFilters", Args(("w", Weights(layer, "parameters")), ("outC", I(layer.OutC)), ("inC", I(layer.InC)), ("kernel", I(k)), ("flipped", flipped)));
         w.Call($"{Kernels}.Dilate", Args(
             ("dy", dy), ("outC", I(layer.OutC)), ("outH", I(layer.OutH)), ("outW", I(layer.OutW)), ("kernel", I(k)), ("stride", I(layer.Stride)),
@@ -287,6 +307,11 @@ internal static class BatchEmitter
             ("x", dilated), ("inC", I(layer.OutC)), ("inH", I(dilatedH)), ("inW", I(dilatedW)), ("w", flipped), ("b", "ReadOnlySpan<float>.Empty"),
             ("outC", I(layer.InC)), ("kernel", I(k)), ("stride", "1"), ("y", dxp), ("outH", I(layer.PaddedH)), ("outW", I(layer.PaddedW)), ("relu", "false"),
             ("dataFrom", I(k - 1)), ("dataTo", I(k + ((layer.OutH - 1) * layer.Stride)))));
+        Unpad(w, layer, dxp, dx);
+    }
+
+    private static void Unpad(SourceWriter w, LayerShape layer, string dxp, string dx)
+    {
         if (layer.IsPadded)
         {
             w.Call($"{Kernels}.Unpad", Args(("dxp", dxp), ("channels", I(layer.InC)), ("height", I(layer.InH)), ("width", I(layer.InW)), ("padding", I(layer.Padding)), ("dx", dx)));
@@ -321,7 +346,7 @@ internal static class BatchEmitter
                 {
                     scratch = Math.Max(scratch, (long)(layer.InC + layer.OutC) * Lanes);
                 }
-                else if (layer.Kind == LayerType.Conv && layer.HasInputGradient)
+                else if (layer.Kind == LayerType.Conv && layer.HasInputGradient && layer.Stride > 1)
                 {
                     int k = layer.Kernel;
                     long dilated = (long)layer.OutC * (layer.PaddedH + k - 1) * (layer.PaddedW + k - 1) * Lanes;

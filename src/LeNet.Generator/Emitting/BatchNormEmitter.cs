@@ -160,8 +160,7 @@ internal static class BatchNormEmitter
                 w.Line("int label = labels[n];");
                 if (chain.Loss == LossKind.CrossEntropy)
                 {
-                    w.Line("probabilities.CopyTo(outputGradient);");
-                    w.Line("outputGradient[label] -= 1f;");
+                    w.Line("GeneratedCodeSupport.CrossEntropyGradient(probabilities, label, outputGradient);");
                     w.Line("loss += GeneratedCodeSupport.NegativeLog(probabilities[label]);");
                 }
                 else

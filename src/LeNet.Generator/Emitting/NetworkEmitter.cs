@@ -17,7 +17,12 @@ internal static class NetworkEmitter
     /// <summary>The namespace that holds every generated kernel class.</summary>
     public const string KernelNamespace = "LeNet.Generated";
 
-    public static string Emit(CheckedNetwork network, string generatorVersion, CancellationToken cancellationToken)
+    /// <summary>
+    /// The network's file. With <paramref name="skipLocalsInit"/> (the user's compilation allows unsafe code) the
+    /// per-image kernels carry <c>[SkipLocalsInit]</c>: their stack buffers are written before they are read, so
+    /// zeroing them on every call is wasted work.
+    /// </summary>
+    public static string Emit(CheckedNetwork network, string generatorVersion, CancellationToken cancellationToken, bool skipLocalsInit = false)
     {
         NetworkSpec spec = network.Spec;
         var w = new SourceWriter();
@@ -52,7 +57,7 @@ internal static class NetworkEmitter
         if (network.Chain is { } sound)
         {
             w.Line();
-            KernelClass(w, spec, sound, kernels, generatorVersion, cancellationToken);
+            KernelClass(w, spec, sound, kernels, generatorVersion, skipLocalsInit, cancellationToken);
             if (sound.HasBatchKernels)
             {
                 w.Line();
@@ -108,7 +113,7 @@ internal static class NetworkEmitter
         return name.Append(CSharpNames.Identifier(spec.TypeName)).ToString();
     }
 
-    private static void KernelClass(SourceWriter w, NetworkSpec spec, ShapeChain chain, string kernels, string generatorVersion, CancellationToken cancellationToken)
+    private static void KernelClass(SourceWriter w, NetworkSpec spec, ShapeChain chain, string kernels, string generatorVersion, bool skipLocalsInit, CancellationToken cancellationToken)
     {
         using (w.Block("namespace " + KernelNamespace))
         {
@@ -129,6 +134,11 @@ internal static class NetworkEmitter
                 /// </summary>
                 [GeneratedCode("LeNet.Generator", "{{generatorVersion}}")]
                 """);
+            if (skipLocalsInit)
+            {
+                w.Line("[global::System.Runtime.CompilerServices.SkipLocalsInit]");
+            }
+
             using (w.Block($"file static class {kernels}"))
             {
                 ForwardPass(w, chain);

@@ -400,9 +400,8 @@ internal static class SurfaceEmitter
                 w.Line($"{Span} outputGradient = workspace.Slice(WorkspaceLength + OutputOffset, OutputLength);");
                 if (chain.Loss == LossKind.CrossEntropy)
                 {
-                    w.Line("// Softmax and cross-entropy fused: dL/dz = p - onehot(label).");
-                    w.Line("probabilities.CopyTo(outputGradient);");
-                    w.Line("outputGradient[label] -= 1f;");
+                    w.Line("// Softmax and cross-entropy fused: dL/dz = p - q, q onehot(label) unless the training smooths labels.");
+                    w.Line($"{Support}.CrossEntropyGradient(probabilities, label, outputGradient);");
                     w.Line($"float loss = {Support}.NegativeLog(probabilities[label]);");
                 }
                 else

@@ -30,6 +30,7 @@ public sealed partial class Trainer<TNet>
         Threads = Options.Threads,
         LearningRate = Optimizer.LearningRate,
         WeightDecay = Options.WeightDecay,
+        LabelSmoothing = Options.LabelSmoothing,
         Epochs = PlannedEpochs,
         Schedule = Schedules.Describe(Options.Schedule),
         Augmentation = ImageAugmentation.Describe(Options.Augmentation),

@@ -313,61 +313,6 @@ public sealed partial class Trainer<TNet>
     public Evaluation Evaluate(Dataset data) => Evaluator.Evaluate(Network, data, Options.Threads);
 
     /// <summary>
-    /// Saves the parameters, the optimizer's state and the epoch count atomically (a temporary file, then a rename), so
-    /// <see cref="LoadCheckpoint"/> can resume training bit-identically.
-    /// </summary>
-    public void SaveCheckpoint(string path)
-    {
-        float[][] state = Optimizer.State.ToArray();
-        Checkpoint.Save(path, new CheckpointData
-        {
-            Fingerprint = TNet.Fingerprint,
-            Parameters = Network.Parameters.ToArray(),
-            OptimizerName = Optimizer.Name,
-            Step = Optimizer.Step,
-            Epoch = CompletedEpochs,
-            OptimizerState = state,
-            Settings = Settings,
-        });
-    }
-
-    /// <summary>
-    /// Restores parameters, optimizer state and epoch count from a checkpoint. The file is validated in full first: a
-    /// file of another architecture or optimizer, truncated or corrupted, or trained with other settings (seed, batch
-    /// size, learning rate, schedule, weight decay, augmentation), is refused and changes nothing.
-    /// </summary>
-    /// <returns>
-    /// Warnings about settings that may legitimately differ on a resume (thread count, planned epochs, a schedule over
-    /// another number of epochs) or about a version 1 file that records none; empty when the run continues as it was.
-    /// </returns>
-    /// <exception cref="InvalidDataException">The file is not a valid checkpoint of this network, optimizer and settings.</exception>
-    public IReadOnlyList<string> LoadCheckpoint(string path) => Restore(Checkpoint.Load(path, TNet.Fingerprint, TNet.ParameterCount), path);
-
-    /// <summary>Applies a checkpoint that <see cref="Checkpoint"/> has validated; refuses one of another optimizer or other settings before changing anything.</summary>
-    internal IReadOnlyList<string> Restore(CheckpointData data, string path)
-    {
-        if (data.OptimizerName.Length > 0 && !string.Equals(data.OptimizerName, Optimizer.Name, StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"Checkpoint '{path}' was written by the {data.OptimizerName} optimizer; this trainer uses {Optimizer.Name}. "
-                + "To start from its parameters alone, load them with network.LoadWeights(path) before creating the trainer.");
-        }
-
-        IReadOnlyList<string> warnings = CheckSettings(data.Settings, path);
-        try
-        {
-            Optimizer.Restore(data.Step, data.OptimizerState, TNet.ParameterCount);
-        }
-        catch (ArgumentException error)
-        {
-            throw new InvalidDataException($"Checkpoint '{path}' has optimizer state that does not fit {Optimizer.Name}: {error.Message}", error);
-        }
-
-        data.Parameters.CopyTo(Network.Parameters);
-        CompletedEpochs = data.Epoch;
-        return warnings;
-    }
-
-    /// <summary>
     /// TNet.ClassOf as a delegate made once: called straight from the shared generic code of the shard loop, the
     /// static abstract member allocated on every call while tiering ran the loop's on-stack-replaced version
     /// (EpochAllocationTests caught it).
@@ -409,6 +354,8 @@ public sealed partial class Trainer<TNet>
     /// </summary>
     private void RunWorker(int worker, int epoch, SpinBarrier barrier)
     {
+        // The loss gradients on this thread read the label smoothing (GeneratedCodeSupport.CrossEntropyGradient).
+        using var smoothing = new LabelSmoothingScope(Options.LabelSmoothing);
         int count = _data!.Count;
         for (int batchStart = 0; batchStart < count; batchStart += Options.BatchSize)
         {

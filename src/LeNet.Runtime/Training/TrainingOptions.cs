@@ -29,6 +29,14 @@ public sealed record TrainingOptions
     /// </summary>
     public Func<int, float>? Schedule { get; init; }
 
+    /// <summary>
+    /// Label smoothing ε in [0, 1): the cross-entropy's target is (1 − ε)·onehot(label) + ε/K over the K classes instead of
+    /// onehot(label), so the network is not pushed towards certainty (Szegedy et al. 2016; PyTorch's
+    /// <c>CrossEntropyLoss(label_smoothing=ε)</c>). Only the gradient changes: the reported loss stays −log p[label]. It
+    /// applies to softmax outputs; a single sigmoid unit ignores it (0).
+    /// </summary>
+    public float LabelSmoothing { get; init; }
+
     /// <summary>Random distortions of every training example, drawn per example and epoch from the seed; none when null (the default).</summary>
     public ImageAugmentation? Augmentation { get; init; }
 
@@ -53,6 +61,11 @@ public sealed record TrainingOptions
         if (WeightDecay < 0 || !float.IsFinite(WeightDecay))
         {
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "Expected a non-negative, finite weight decay.");
+        }
+
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Expected a label smoothing in [0, 1), got {LabelSmoothing}."));
         }
     }
 }

@@ -6,7 +6,7 @@ namespace LeNet.Training;
 
 /// <summary>
 /// The training settings a checkpoint records so that a resume can tell whether it continues the same run: seed, batch
-/// size, threads, base learning rate, weight decay, planned epochs, and descriptions of the learning-rate schedule and
+/// size, threads, base learning rate, weight decay, label smoothing, planned epochs, and descriptions of the learning-rate schedule and
 /// the augmentation. <see cref="Trainer{TNet}.LoadCheckpoint"/> refuses a resume whose settings change the run and
 /// warns about the ones that may change legitimately (see <see cref="Compare"/>).
 /// </summary>
@@ -29,6 +29,9 @@ public sealed record TrainingSettings
 
     /// <summary>L2 weight decay, non-negative and finite.</summary>
     public float WeightDecay { get; init; }
+
+    /// <summary>Label smoothing ε of the loss gradient, in [0, 1) (format version 3 on; 0 in older files).</summary>
+    public float LabelSmoothing { get; init; }
 
     /// <summary>The epochs the run was planned for in all (<see cref="FitOptions.Epochs"/>, or <see cref="Trainer{TNet}.PlannedEpochs"/>); 0 when not said.</summary>
     public int Epochs { get; init; }
@@ -62,6 +65,11 @@ public sealed record TrainingSettings
             return $"expected a non-negative, finite weight decay in the training settings, found {Text(WeightDecay)}";
         }
 
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1))
+        {
+            return $"expected a label smoothing in [0, 1) in the training settings, found {Text(LabelSmoothing)}";
+        }
+
         if (Epochs < 0 || Epochs > Checkpoint.MaxEpoch)
         {
             return $"expected planned epochs from 0 to {Checkpoint.MaxEpoch} in the training settings, found {Epochs}";
@@ -77,7 +85,7 @@ public sealed record TrainingSettings
 
     /// <summary>
     /// Compares the settings of a checkpoint (this) with those of the trainer that resumes it. Seed, batch size, learning
-    /// rate, weight decay, augmentation and the kind and parameters of the schedule change the run: each difference is
+    /// rate, weight decay, label smoothing, augmentation and the kind and parameters of the schedule change the run: each difference is
     /// an error. A different thread count (the run stays valid but is no longer bit-identical to an uninterrupted one),
     /// a different planned epoch count, and a schedule that differs only in its epoch count are warnings.
     /// </summary>
@@ -92,6 +100,7 @@ public sealed record TrainingSettings
         Differ(errors, "batch size", BatchSize, resuming.BatchSize);
         Differ(errors, "learning rate", LearningRate, resuming.LearningRate);
         Differ(errors, "weight decay", WeightDecay, resuming.WeightDecay);
+        Differ(errors, "label smoothing", LabelSmoothing, resuming.LabelSmoothing);
         Differ(errors, "augmentation", Augmentation, resuming.Augmentation);
         if (!string.Equals(Schedule, resuming.Schedule, StringComparison.Ordinal))
         {

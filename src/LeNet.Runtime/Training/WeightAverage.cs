@@ -64,6 +64,24 @@ public sealed class WeightAverage
         TensorPrimitives.MultiplyAdd(parameters, 1f - decay, _average, _average);
     }
 
+    /// <summary>
+    /// Sets the average to <paramref name="average"/> after <paramref name="updates"/> updates, as a checkpoint recorded
+    /// it, so the next <see cref="Update"/> continues it bit for bit.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="average"/> is not as long as the average.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="updates"/> is negative.</exception>
+    public void Restore(ReadOnlySpan<float> average, long updates)
+    {
+        if (average.Length != _average.Length)
+        {
+            throw new ArgumentException($"Expected {_average.Length} parameters, the length of the average, got {average.Length}.", nameof(average));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(updates);
+        average.CopyTo(_average);
+        Updates = updates;
+    }
+
     /// <summary>Starts the average again at <paramref name="parameters"/>, as if newly made.</summary>
     /// <exception cref="ArgumentException"><paramref name="parameters"/> is not as long as the average.</exception>
     public void Reset(ReadOnlySpan<float> parameters)

@@ -19,6 +19,7 @@ internal sealed class TrainCommand
     private readonly Option<float> _weightDecay = new("--weight-decay") { Description = "L2 weight decay on the weights", DefaultValueFactory = _ => DefaultTraining.WeightDecay, CustomParser = r => Parsing.FloatIn(r, 0, minExclusive: false), HelpName = "X" };
     private readonly Option<string> _network = new("--network") { Description = "lenet5 (the lecture's LeNet-5: ReLU, max pooling) | lecun1998 (the 1998 LeNet-5: tanh, average pooling, C5 a convolution) | batchnorm (the lecture's with a batch norm after each hidden layer)", DefaultValueFactory = _ => "lenet5", HelpName = "NAME" };
     private readonly Option<string> _augment = new("--augment") { Description = "none | default (shift 2 px, rotation 10 degrees, scale 10%) | elastic (default plus elastic distortion, for handwriting)", DefaultValueFactory = _ => DefaultTraining.Augmentation, HelpName = "NAME" };
+    private readonly Option<float> _labelSmoothing = new("--label-smoothing") { Description = "label smoothing of the cross-entropy's target (0: none)", DefaultValueFactory = _ => DefaultTraining.LabelSmoothing, CustomParser = Parsing.FractionBelowOne, HelpName = "E" };
     private readonly Option<float> _average = new("--average") { Description = "decay of the moving average of the weights that the run evaluates and saves (0: the last step's weights)", DefaultValueFactory = _ => DefaultTraining.WeightAverageDecay, CustomParser = Parsing.FractionBelowOne, HelpName = "D" };
     private readonly Option<int> _seed = new("--seed") { Description = "seed for initialisation, shuffling and augmentation", DefaultValueFactory = _ => DefaultTraining.Seed, HelpName = "S" };
     private readonly Option<int> _threads = SampleCli.ThreadsOption();
@@ -49,7 +50,7 @@ internal sealed class TrainCommand
 
     private void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { _data, _download, _network, _epochs, _batch, _optimizer, _lr, _schedule, _weightDecay, _augment, _average, _seed, _threads, _limit, _save, _resume, _plots, _json })
+        foreach (Option option in new Option[] { _data, _download, _network, _epochs, _batch, _optimizer, _lr, _schedule, _weightDecay, _labelSmoothing, _augment, _average, _seed, _threads, _limit, _save, _resume, _plots, _json })
         {
             command.Options.Add(option);
         }
@@ -71,6 +72,7 @@ internal sealed class TrainCommand
             LearningRate = parsed.GetValue(_lr) ?? (optimizer == "adam" ? DefaultTraining.LearningRate : LeNet.Training.Optimizer.Create(optimizer).LearningRate),
             Schedule = parsed.GetValue(_schedule)!,
             WeightDecay = parsed.GetValue(_weightDecay),
+            LabelSmoothing = parsed.GetValue(_labelSmoothing),
             Augmentation = parsed.GetValue(_augment)!,
             WeightAverageDecay = parsed.GetValue(_average),
             Seed = parsed.GetValue(_seed),

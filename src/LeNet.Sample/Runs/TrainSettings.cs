@@ -24,6 +24,9 @@ internal sealed record TrainSettings
     /// <summary>L2 weight decay (<see cref="DefaultTraining.WeightDecay"/>).</summary>
     public float WeightDecay { get; init; } = DefaultTraining.WeightDecay;
 
+    /// <summary>Label smoothing of the cross-entropy's target (<see cref="DefaultTraining.LabelSmoothing"/>).</summary>
+    public float LabelSmoothing { get; init; } = DefaultTraining.LabelSmoothing;
+
     /// <summary>Distortions of the training images: <c>none</c>, <c>default</c> (shift, rotation, scale) or <c>elastic</c> (those plus Simard's elastic distortion).</summary>
     public string Augmentation { get; init; } = DefaultTraining.Augmentation;
 

@@ -35,6 +35,7 @@ internal static class TrainingRun
             Seed = settings.Seed,
             Threads = settings.Threads,
             WeightDecay = settings.WeightDecay,
+            LabelSmoothing = settings.LabelSmoothing,
             Schedule = DefaultTraining.ScheduleFor(settings.Schedule, settings.Epochs),
             Augmentation = DefaultTraining.AugmentationFor(settings.Augmentation),
         })
@@ -42,11 +43,16 @@ internal static class TrainingRun
             PlannedEpochs = settings.Epochs,
         };
 
+        // The run evaluates and saves the moving average of the weights; a resume restores it from the checkpoint.
+        WeightAverage? average = settings.WeightAverageDecay > 0 ? new WeightAverage(settings.WeightAverageDecay, network.Parameters) : null;
+        TNet averaged = average is null ? network : TNet.Create();
+        Action<BatchProgress>? afterBatch = average is null ? null : _ => average.Update(network.Parameters);
+
         // The checkpoint is read before the data: a refused or finished checkpoint is reported at once.
         var history = new List<EpochRecord>();
         if (settings.Resume is { } resume)
         {
-            foreach (string warning in trainer.LoadCheckpoint(resume))
+            foreach (string warning in trainer.LoadCheckpoint(resume, average))
             {
                 Console.Error.WriteLine("Warning: " + warning);
             }
@@ -61,11 +67,6 @@ internal static class TrainingRun
 
             history.AddRange(TrainingHistory.Load(TrainingHistory.PathFor(resume)).FindAll(r => r.Epoch <= trainer.CompletedEpochs));
         }
-
-        // The run evaluates and saves the moving average of the weights, started where training starts (or resumes).
-        WeightAverage? average = settings.WeightAverageDecay > 0 ? new WeightAverage(settings.WeightAverageDecay, network.Parameters) : null;
-        TNet averaged = average is null ? network : TNet.Create();
-        Action<BatchProgress>? afterBatch = average is null ? null : _ => average.Update(network.Parameters);
 
         string? directory = LocateData(settings);
         if (directory is null)
@@ -89,7 +90,7 @@ internal static class TrainingRun
             }
 
             Console.WriteLine($"{title} on MNIST: {train.Count} training and {test.Count} test images from {directory}");
-            Console.WriteLine($"{optimizer.Name}, learning rate {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {settings.Schedule} schedule, augmentation {settings.Augmentation}, weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, seed {settings.Seed}, {settings.Threads} thread(s)");
+            Console.WriteLine($"{optimizer.Name}, learning rate {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {settings.Schedule} schedule, augmentation {settings.Augmentation}, weight decay {settings.WeightDecay.ToString(CultureInfo.InvariantCulture)}, label smoothing {settings.LabelSmoothing.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, seed {settings.Seed}, {settings.Threads} thread(s)");
             Console.WriteLine("epoch      loss   train %    test %   seconds   images/s  allocated");
         }
 
@@ -150,13 +151,8 @@ internal static class TrainingRun
                 }
             }
 
-            if (average is not null)
-            {
-                // The checkpoint holds the averaged weights, the ones evaluated; a resume trains on from them.
-                average.Parameters.CopyTo(network.Parameters);
-            }
-
-            trainer.SaveCheckpoint(settings.SavePath);
+            // The checkpoint's parameters are the averaged weights, the ones evaluated; it also keeps the last step's, which a resume trains on from.
+            trainer.SaveCheckpoint(settings.SavePath, average);
             TrainingHistory.Save(TrainingHistory.PathFor(settings.SavePath), history);
             if (stoppedMessage is not null)
             {
@@ -164,7 +160,7 @@ internal static class TrainingRun
                 return SampleCli.Interrupted;
             }
 
-            if (settings.PlotDirectory is { } plots && network is LeNet5 lenet5)
+            if (settings.PlotDirectory is { } plots && averaged is LeNet5 lenet5)
             {
                 ChartSet.DrawAll(plots, lenet5, test, history, Console.Out);
             }

@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace LeNet.Tests.Training;
 
 /// <summary>
-/// The sample's default run (<see cref="DefaultTraining"/>): LeNet-5 on all of MNIST. It takes about a minute on an
+/// The sample's default run (<see cref="DefaultTraining"/>): LeNet-5 on all of MNIST. It takes under a minute on an
 /// idle 2-core machine, too long for the suite, so it runs only when <see cref="Variable"/> is 1:
 /// <c>LENET_DEFAULT_RUN=1 LENET_DEFAULT_RUN_SEED=2 dotnet test tests/LeNet.Tests -c Release --filter DefaultRunTests
 /// --logger "console;verbosity=detailed"</c> prints the epoch table, with the cumulative training time.
@@ -36,7 +36,7 @@ public sealed class DefaultRunTests(ITestOutputHelper output)
         var trainer = new Trainer<LeNet5>(network, new Adam(DefaultTraining.LearningRate), DefaultTraining.Options(seed));
         var average = new WeightAverage(DefaultTraining.WeightAverageDecay, network.Parameters);
         var averaged = new LeNet5();
-        output.WriteLine($"seed {seed}, {trainer.Options.Threads} threads, {Schedules.Describe(trainer.Options.Schedule)}, augmentation {ImageAugmentation.Describe(trainer.Options.Augmentation)}, weight average {DefaultTraining.WeightAverageDecay}");
+        output.WriteLine($"seed {seed}, {trainer.Options.Threads} threads, {Schedules.Describe(trainer.Options.Schedule)}, augmentation {ImageAugmentation.Describe(trainer.Options.Augmentation)}, label smoothing {trainer.Options.LabelSmoothing}, weight average {DefaultTraining.WeightAverageDecay}");
         output.WriteLine("epoch      loss   train %    test %   seconds  train s");
         double trainSeconds = 0, accuracy = 0;
         int first99 = 0;
