@@ -92,10 +92,10 @@ public sealed partial class Trainer<TNet>
         _dropout = network as IDropoutNetwork;
         _batched = _dropout is null ? network as IBatchBackward : null;
 
-        // Batch statistics need the whole batch in one call: worker 0 gathers and trains it (see RunBatchNormShard).
+        // Batch statistics need the whole batch: the workers share it as a team (see RunBatchNormShard).
         _batchNorm = network as IBatchNormNetwork;
-        int share = _batchNorm is null ? (Options.BatchSize + workers - 1) / workers : Options.BatchSize;
-        _shardInputs = new float[_batched is not null ? workers : _batchNorm is not null ? 1 : 0][];
+        int share = (Options.BatchSize + workers - 1) / workers;
+        _shardInputs = new float[_batched is not null || _batchNorm is not null ? workers : 0][];
         _shardOutputs = new float[_shardInputs.Length][];
         _shardLabels = new int[_shardInputs.Length][];
         for (int i = 0; i < _shardInputs.Length; i++)
@@ -213,6 +213,7 @@ public sealed partial class Trainer<TNet>
         _learningRate = learningRate;
         _failure = null;
         _divergence = null;
+        ResetBatchStatisticsTeam();
         _batchCompleted = batchCompleted;
         _batchReport = batchReport;
         _cancellation = cancellationToken;
