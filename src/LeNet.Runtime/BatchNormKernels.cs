@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace LeNet;
 
@@ -12,8 +13,8 @@ namespace LeNet;
 /// </summary>
 /// <remarks>
 /// The batch kernels read a mini-batch laid out as generated training code lays it out: example n's activations at
-/// n × stride, their gradients <c>deltaOffset</c> further. Sums run in double, over examples then positions in order,
-/// so the statistics do not depend on the thread count or on where an array sits.
+/// n × stride, their gradients <c>deltaOffset</c> further. Sums run in double, over each example's positions in order,
+/// then over the examples in order, so the statistics do not depend on the thread count or on where an array sits.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class BatchNormKernels
@@ -34,6 +35,25 @@ public static class BatchNormKernels
         }
 
         Activate(y, activation);
+    }
+
+    /// <summary>
+    /// Inference, folded: writes the weights (C, filter) and then the biases (C) of the layer before a batch normalisation
+    /// with the normalisation by the running statistics folded in, W' = W·s and b' = (b − mean)·s + β with
+    /// s = γ/√(var + ε) per output channel, so that layer's ordinary kernel computes the normalised output directly.
+    /// Worked out from the parameters on every call, so it can never be stale.
+    /// </summary>
+    public static void Fold(ReadOnlySpan<float> weights, ReadOnlySpan<float> biases, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> statistics, float epsilon, Span<float> folded)
+    {
+        int channels = gamma.Length, filter = weights.Length / channels;
+        Span<float> foldedBiases = folded.Slice(weights.Length, channels);
+        for (int c = 0; c < channels; c++)
+        {
+            float scale = gamma[c] / MathF.Sqrt(statistics[channels + c] + epsilon);
+            TensorPrimitives.Multiply(weights.Slice(c * filter, filter), scale, folded.Slice(c * filter, filter));
+            foldedBiases[c] = ((biases[c] - statistics[c]) * scale) + beta[c];
+        }
     }
 
     /// <summary>
@@ -61,49 +81,75 @@ public static class BatchNormKernels
         }
     }
 
+    /// <summary>Doubles of shared sums a batch normalisation of <paramref name="channels"/> channels uses per example: two per channel forward, two backward.</summary>
+    public static int SharedPerExample(int channels) => 4 * channels;
+
     /// <summary>
-    /// Training, forward: each channel's mean and biased variance over the batch's <paramref name="count"/> examples,
-    /// x̂ = (x − mean)/√(var + ε), y = activation(γ·x̂ + β). Keeps mean and 1/√(var + ε) per channel in
-    /// <paramref name="saved"/> (2C floats) for <see cref="TrainBackward"/>, and with <paramref name="updateRunning"/> moves
-    /// the running mean and variance by <paramref name="momentum"/>, the variance unbiased (× m/(m − 1)), as PyTorch does.
+    /// The sums a training pass shares: the team's when the shard has one, else the tail of the caller's workspace after
+    /// <paramref name="used"/> floats (room for <paramref name="length"/> doubles, which BatchStatisticsWorkspaceLength includes).
+    /// </summary>
+    public static Span<double> SharedSums(BatchStatisticsShard shard, Span<float> workspace, int used, int length) =>
+        shard.Team is { } team ? team.Shared.Slice(0, length) : MemoryMarshal.Cast<float, double>(workspace.Slice(used, 2 * length));
+
+    /// <summary>
+    /// Training, forward: each channel's mean and biased variance over the whole batch (this worker's
+    /// <paramref name="count"/> examples and the rest of <paramref name="shard"/>'s team), x̂ = (x − mean)/√(var + ε),
+    /// y = activation(γ·x̂ + β). Each example's sums go into <paramref name="shared"/> (2 doubles per channel and example of
+    /// the batch); after the team has written them all, every worker sums them in example order, so every worker has the
+    /// same statistics, whatever the team's size. Keeps mean and 1/√(var + ε) per channel in <paramref name="saved"/> (2C
+    /// floats) for <see cref="TrainBackward"/>; the lead, with <paramref name="updateRunning"/>, moves the running mean and
+    /// variance by <paramref name="momentum"/>, the variance unbiased (× m/(m − 1)), as PyTorch does.
     /// </summary>
     /// <exception cref="ArgumentException">A channel has only one value in the batch.</exception>
     public static void TrainForward(Span<float> workspaces, int count, int stride, int inputOffset, int outputOffset, int length,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> statistics, float momentum, float epsilon, Activation activation,
-        bool updateRunning, Span<float> saved, string layer)
+        bool updateRunning, Span<float> saved, string layer, BatchStatisticsShard shard, Span<double> shared)
     {
-        int channels = gamma.Length, plane = length / channels;
-        long values = (long)count * plane;
+        int channels = gamma.Length, plane = length / channels, total = shard.TotalFor(count), first = shard.Team is null ? 0 : shard.First;
+        long values = (long)total * plane;
         if (values < 2)
         {
             throw new ArgumentException(
-                $"{layer}: batch normalisation in training needs more than one value per channel, got {values} ({count} example(s) of {plane}); "
+                $"{layer}: batch normalisation in training needs more than one value per channel, got {values} ({total} example(s) of {plane}); "
                 + "use batches of at least two examples.", nameof(count));
         }
 
-        for (int c = 0; c < channels; c++)
+        Span<double> sums = shared.Slice(0, total * channels), squares = shared.Slice(total * channels, total * channels);
+        for (int n = 0; n < count; n++)
         {
-            double sum = 0;
-            for (int n = 0; n < count; n++)
+            for (int c = 0; c < channels; c++)
             {
-                ReadOnlySpan<float> x = workspaces.Slice((n * stride) + inputOffset + (c * plane), plane);
-                foreach (float value in x)
+                double sum = 0;
+                foreach (float value in workspaces.Slice((n * stride) + inputOffset + (c * plane), plane))
                 {
                     sum += value;
                 }
-            }
 
-            double mean = sum / values, squares = 0;
+                sums[((first + n) * channels) + c] = sum;
+            }
+        }
+
+        shard.Team?.Wait();
+        for (int c = 0; c < channels; c++)
+        {
+            double mean = InOrder(sums, channels, c) / values;
             for (int n = 0; n < count; n++)
             {
-                ReadOnlySpan<float> x = workspaces.Slice((n * stride) + inputOffset + (c * plane), plane);
-                foreach (float value in x)
+                double deviations = 0;
+                foreach (float value in workspaces.Slice((n * stride) + inputOffset + (c * plane), plane))
                 {
-                    squares += (value - mean) * (value - mean);
+                    deviations += (value - mean) * (value - mean);
                 }
-            }
 
-            double variance = squares / values;
+                squares[((first + n) * channels) + c] = deviations;
+            }
+        }
+
+        shard.Team?.Wait();
+        for (int c = 0; c < channels; c++)
+        {
+            double mean = InOrder(sums, channels, c) / values;
+            double variance = InOrder(squares, channels, c) / values;
             float inverse = (float)(1 / Math.Sqrt(variance + epsilon));
             saved[c] = (float)mean;
             saved[channels + c] = inverse;
@@ -115,7 +161,7 @@ public static class BatchNormKernels
                 Affine(workspaces.Slice(at + inputOffset, plane), scale, shift, workspaces.Slice(at + outputOffset, plane));
             }
 
-            if (updateRunning)
+            if (updateRunning && shard.IsLead)
             {
                 statistics[c] = (float)(((1 - momentum) * (double)statistics[c]) + (momentum * mean));
                 statistics[channels + c] = (float)(((1 - momentum) * (double)statistics[channels + c]) + (momentum * variance * values / (values - 1)));
@@ -132,33 +178,48 @@ public static class BatchNormKernels
     }
 
     /// <summary>
-    /// Training, backward, after the activation's: with x̂ from the saved mean and 1/√(var + ε) and m values per channel,
-    /// adds Σ dy·x̂ into dγ and Σ dy into dβ, and overwrites dx = γ/(m·√(var + ε)) · (m·dy − Σ dy − x̂·Σ dy·x̂): the batch
-    /// statistics' own dependence on x included.
+    /// Training, backward, after the activation's: with x̂ from the saved mean and 1/√(var + ε) and m values per channel
+    /// in the whole batch, the lead adds Σ dy·x̂ into dγ and Σ dy into dβ, and every worker overwrites its examples'
+    /// dx = γ/(m·√(var + ε)) · (m·dy − Σ dy − x̂·Σ dy·x̂): the batch statistics' own dependence on x included. The two sums
+    /// go through <paramref name="shared"/> (2 doubles per channel and example, after the forward's) as in <see cref="TrainForward"/>.
     /// </summary>
     public static void TrainBackward(Span<float> workspaces, int count, int stride, int inputOffset, int outputOffset, int deltaOffset, int length,
-        ReadOnlySpan<float> gamma, ReadOnlySpan<float> saved, Span<float> dgamma, Span<float> dbeta)
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> saved, Span<float> dgamma, Span<float> dbeta, BatchStatisticsShard shard, Span<double> shared)
     {
-        int channels = gamma.Length, plane = length / channels;
-        double values = (double)count * plane;
-        for (int c = 0; c < channels; c++)
+        int channels = gamma.Length, plane = length / channels, total = shard.TotalFor(count), first = shard.Team is null ? 0 : shard.First;
+        double values = (double)total * plane;
+        Span<double> gradientSums = shared.Slice(2 * total * channels, total * channels), weightedSums = shared.Slice(3 * total * channels, total * channels);
+        for (int n = 0; n < count; n++)
         {
-            float mean = saved[c], inverse = saved[channels + c];
-            double sum = 0, weighted = 0;
-            for (int n = 0; n < count; n++)
+            for (int c = 0; c < channels; c++)
             {
+                float mean = saved[c], inverse = saved[channels + c];
                 int at = (n * stride) + (c * plane);
                 ReadOnlySpan<float> x = workspaces.Slice(at + inputOffset, plane);
                 ReadOnlySpan<float> dy = workspaces.Slice(at + deltaOffset + outputOffset, plane);
+                double sum = 0, weighted = 0;
                 for (int p = 0; p < plane; p++)
                 {
                     sum += dy[p];
                     weighted += dy[p] * ((x[p] - mean) * inverse);
                 }
+
+                gradientSums[((first + n) * channels) + c] = sum;
+                weightedSums[((first + n) * channels) + c] = weighted;
+            }
+        }
+
+        shard.Team?.Wait();
+        for (int c = 0; c < channels; c++)
+        {
+            float mean = saved[c], inverse = saved[channels + c];
+            double sum = InOrder(gradientSums, channels, c), weighted = InOrder(weightedSums, channels, c);
+            if (shard.IsLead)
+            {
+                dbeta[c] += (float)sum;
+                dgamma[c] += (float)weighted;
             }
 
-            dbeta[c] += (float)sum;
-            dgamma[c] += (float)weighted;
             float factor = gamma[c] * inverse;
             float meanGradient = (float)(sum / values), meanWeighted = (float)(weighted / values);
             for (int n = 0; n < count; n++)
@@ -174,6 +235,18 @@ public static class BatchNormKernels
                 }
             }
         }
+    }
+
+    /// <summary>Channel <paramref name="c"/>'s per-example sums (example-major) added in example order.</summary>
+    private static double InOrder(ReadOnlySpan<double> sums, int channels, int c)
+    {
+        double total = 0;
+        for (int at = c; at < sums.Length; at += channels)
+        {
+            total += sums[at];
+        }
+
+        return total;
     }
 
     /// <summary>y = x·scale + shift, element by element.</summary>

@@ -22,7 +22,7 @@ namespace LeNet.Generator.Tests;
 /// </summary>
 public sealed class GeneratedOutputTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> SnapshotNetworks() => new() { "LeNet5", "LeNet5Rgb", "PaddedStrided" };
+    public static TheoryData<string> SnapshotNetworks() => new() { "LeNet5", "LeNet5Rgb", "PaddedStrided", "BatchNormNet" };
 
     [Theory]
     [MemberData(nameof(SnapshotNetworks))]
@@ -252,6 +252,7 @@ public sealed class GeneratedOutputTests(ITestOutputHelper output)
         "LeNet5" => Networks.LeNet5(channels: 1, typeName: "LeNet5"),
         "LeNet5Rgb" => Networks.LeNet5(channels: 3, typeName: "LeNet5Rgb"),
         "PaddedStrided" => Networks.PaddedStridedAvgPool,
+        "BatchNormNet" => Networks.BatchNorm,
         _ => throw new ArgumentOutOfRangeException(nameof(network), network, "No such test network."),
     };
 

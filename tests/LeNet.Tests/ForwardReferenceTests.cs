@@ -76,6 +76,13 @@ public class ForwardReferenceTests
             {
                 RefShape layer = net.Reference.Layers[l];
                 int offset = net.LayerConstant(layer.ClassName, "OutputOffset");
+                if (layer.Layer is RefConv && l + 1 < net.Reference.Layers.Count && net.Reference.Layers[l + 1].Layer is RefBatchNorm)
+                {
+                    // Inference folds the batch norm into the convolution's weights and writes only the batch norm's output.
+                    Assert.All(workspace.AsSpan(offset, layer.OutputLength).ToArray(), value => Assert.True(float.IsNaN(value), $"{layer.ClassName} wrote its own output"));
+                    continue;
+                }
+
                 Tolerance.AssertClose($"{name} seed {seed}: {layer.ClassName} activations", workspace.AsSpan(offset, layer.OutputLength), expected[l]);
             }
 

@@ -20,9 +20,10 @@ internal static class InferenceEmitter
 
     private static string Biases(LayerShape layer) => $"parameters.Slice(Net.{layer.ClassName}.BiasOffset, Net.{layer.ClassName}.BiasLength)";
 
-    /// <summary>The name of a step's kernel: Conv2Pool2Infer for a fused step, Conv2Infer otherwise.</summary>
+    /// <summary>The name of a step's kernel: Conv2Pool2Infer for a fused step, Conv2Infer otherwise (Conv2Bn2Pool2Infer with a folded batch norm).</summary>
     private static string KernelName(ShapeChain chain, InferenceStep step) =>
-        chain.Layers[step.Layer].ClassName + (step.IsFused ? chain.Layers[step.Layer + 1].ClassName : string.Empty) + "Infer";
+        chain.Layers[step.Layer].ClassName + (step.FoldsBatchNorm ? chain.Layers[step.Layer + 1].ClassName : string.Empty)
+        + (InferencePlan.PoolOf(chain.Layers, step)?.ClassName ?? string.Empty) + "Infer";
 
     public static void Pass(SourceWriter w, ShapeChain chain)
     {
@@ -63,10 +64,22 @@ internal static class InferenceEmitter
                     w.Line();
                 }
 
-                w.Line($"// {layer.Name}{(step.IsFused ? " + " + last.Name : string.Empty)}");
+                string names = layer.Name;
+                for (int covered = 1; covered < step.LayerCount; covered++)
+                {
+                    names += " + " + chain.Layers[step.Layer + covered].Name;
+                }
+
+                w.Line($"// {names}");
+                (string weights, string biases) = step.FoldsBatchNorm ? Fold(w, layer, chain.Layers[step.Layer + 1]) : (Weights(layer), Biases(layer));
+                Activation activation = InferencePlan.ActivationOf(chain.Layers, step);
                 if (step.Kind == InferenceKind.Layer)
                 {
-                    Ordinary(w, layer, x, y);
+                    Ordinary(w, layer, x, y, weights, biases);
+                    if (step.FoldsBatchNorm)
+                    {
+                        DenseEmitter.Activation(w, activation, y);
+                    }
                 }
                 else
                 {
@@ -79,7 +92,7 @@ internal static class InferenceEmitter
                     };
                     using (w.Block($"if ({vectors})"))
                     {
-                        w.Call(KernelName(chain, step), new[] { ("x", x), ("w", Weights(layer)), ("b", Biases(layer)), ("y", y) });
+                        w.Call(KernelName(chain, step), new[] { ("x", x), ("w", weights), ("b", biases), ("y", y) });
                     }
 
                     using (w.Block("else"))
@@ -88,12 +101,21 @@ internal static class InferenceEmitter
                         {
                             string name = char.ToLowerInvariant(layer.ClassName[0]) + layer.ClassName.Substring(1);
                             w.Line($"Span<float> {name} = stackalloc float[Net.{layer.ClassName}.OutputLength];");
-                            Ordinary(w, layer, x, name);
-                            Ordinary(w, last, name, y);
+                            Ordinary(w, layer, x, name, weights, biases);
+                            if (step.FoldsBatchNorm)
+                            {
+                                DenseEmitter.Activation(w, activation, name);
+                            }
+
+                            Ordinary(w, last, name, y, weights, biases);
                         }
                         else
                         {
-                            Ordinary(w, layer, x, y);
+                            Ordinary(w, layer, x, y, weights, biases);
+                            if (step.FoldsBatchNorm)
+                            {
+                                DenseEmitter.Activation(w, activation, y);
+                            }
                         }
                     }
                 }
@@ -105,19 +127,34 @@ internal static class InferenceEmitter
         w.Line();
     }
 
-    /// <summary>Calls a layer's ordinary forward kernel (padding into a stack copy first when it has padding).</summary>
-    private static void Ordinary(SourceWriter w, LayerShape layer, string x, string y)
+    /// <summary>
+    /// Folds the batch normalisation <paramref name="batchNorm"/> into a stack copy of the weights and biases of the
+    /// convolution <paramref name="conv"/> before it, from the parameters of this call; returns the two spans to pass for them.
+    /// </summary>
+    internal static (string Weights, string Biases) Fold(SourceWriter w, LayerShape conv, LayerShape batchNorm, string parameters = "parameters")
     {
+        string folded = "folded" + conv.ClassName;
+        w.Line($"// {batchNorm.Name} folded into {conv.Name}'s weights, from this call's parameters, so it can never be stale.");
+        w.Line($"Span<float> {folded} = stackalloc float[Net.{conv.ClassName}.WeightLength + Net.{conv.ClassName}.BiasLength];");
+        BatchNormEmitter.Fold(w, conv, batchNorm, parameters, folded);
+        return ($"{folded}.Slice(0, Net.{conv.ClassName}.WeightLength)", $"{folded}.Slice(Net.{conv.ClassName}.WeightLength, Net.{conv.ClassName}.BiasLength)");
+    }
+
+    /// <summary>Calls a layer's ordinary forward kernel (padding into a stack copy first when it has padding).</summary>
+    private static void Ordinary(SourceWriter w, LayerShape layer, string x, string y, string? weights = null, string? biases = null)
+    {
+        weights = layer.Kind is LayerType.Conv or LayerType.Dense && weights is not null ? weights : Weights(layer);
+        biases = layer.Kind is LayerType.Conv or LayerType.Dense && biases is not null ? biases : Biases(layer);
         switch (layer.Kind)
         {
             case LayerType.Conv when layer.IsPadded:
                 w.Line($"Span<float> padded{layer.ClassName} = stackalloc float[Net.{layer.ClassName}.PaddedLength];");
                 w.Call($"{layer.ClassName}Pad", new[] { ("x", x), ("xp", $"padded{layer.ClassName}") });
-                w.Call($"{layer.ClassName}Forward", new[] { ("x", $"padded{layer.ClassName}"), ("w", Weights(layer)), ("b", Biases(layer)), ("y", y) });
+                w.Call($"{layer.ClassName}Forward", new[] { ("x", $"padded{layer.ClassName}"), ("w", weights), ("b", biases), ("y", y) });
                 break;
             case LayerType.Conv:
             case LayerType.Dense:
-                w.Call($"{layer.ClassName}Forward", new[] { ("x", x), ("w", Weights(layer)), ("b", Biases(layer)), ("y", y) });
+                w.Call($"{layer.ClassName}Forward", new[] { ("x", x), ("w", weights), ("b", biases), ("y", y) });
                 break;
             case LayerType.BatchNorm:
                 BatchNormEmitter.Infer(w, layer, x, y, "parameters");
@@ -134,15 +171,16 @@ internal static class InferenceEmitter
         foreach (InferenceStep step in chain.Inference)
         {
             LayerShape conv = chain.Layers[step.Layer];
-            LayerShape? pool = step.IsFused ? chain.Layers[step.Layer + 1] : null;
+            LayerShape? pool = InferencePlan.PoolOf(chain.Layers, step);
+            Activation activation = InferencePlan.ActivationOf(chain.Layers, step);
             switch (step.Kind)
             {
                 case InferenceKind.ConvChannels:
                 case InferenceKind.ConvChannelsPool:
-                    Channels(w, KernelName(chain, step), step, conv, pool, unroll);
+                    Channels(w, KernelName(chain, step), step, conv, pool, activation, unroll);
                     break;
                 case InferenceKind.ConvColumnsPool:
-                    Columns(w, KernelName(chain, step), step, conv, pool!, unroll);
+                    Columns(w, KernelName(chain, step), step, conv, pool!, activation, unroll);
                     break;
                 case InferenceKind.Dense:
                     Dense(w, KernelName(chain, step), step, conv);
@@ -163,7 +201,7 @@ internal static class InferenceEmitter
     /// be stale), and multiplies it by one broadcast input. A pass keeps Rows x Columns output positions; with a pool, a pass is whole pool windows, pooled
     /// and activated in registers. Results go out channel-last, then are transposed into y's (C,H,W).
     /// </summary>
-    private static void Channels(SourceWriter w, string name, InferenceStep step, LayerShape conv, LayerShape? pool, KernelUnroll requested)
+    private static void Channels(SourceWriter w, string name, InferenceStep step, LayerShape conv, LayerShape? pool, Activation activation, KernelUnroll requested)
     {
         string v = Vector(step.Lanes);
         int lanes = step.Lanes, groups = step.Groups, rows = step.Rows, columns = step.Columns;
@@ -260,7 +298,7 @@ internal static class InferenceEmitter
                 }
                 else
                 {
-                    w.Line($"// The max over each {pk}x{pk} window{(conv.Activation == Activation.ReLU ? ", then ReLU (the two commute)" : string.Empty)}.");
+                    w.Line($"// The max over each {pk}x{pk} window{(activation == Activation.ReLU ? ", then ReLU (the two commute)" : string.Empty)}.");
                     w.Line($"int zi = {Times(Group(Index("py", outW, "px")), outC)};");
                     w.Line($"{v}<float> pooled;");
                     for (int j = 0; j < tileW; j++)
@@ -280,7 +318,7 @@ internal static class InferenceEmitter
                             }
 
                             w.Line($"pooled = {max};");
-                            if (conv.Activation == Activation.ReLU)
+                            if (activation == Activation.ReLU)
                             {
                                 w.Line($"pooled = {v}.Max(pooled, {v}<float>.Zero);");
                             }
@@ -296,7 +334,7 @@ internal static class InferenceEmitter
 
             if (pool is null)
             {
-                DenseEmitter.Activation(w, conv.Activation, "y");
+                DenseEmitter.Activation(w, activation, "y");
             }
         }
 
@@ -328,7 +366,7 @@ internal static class InferenceEmitter
     /// two output rows of <c>Groups</c> channels (2 x Groups sums), takes the max of the two rows, then of each even and
     /// odd column (two lane permutes), and stores the 8 pooled values.
     /// </summary>
-    private static void Columns(SourceWriter w, string name, InferenceStep step, LayerShape conv, LayerShape pool, KernelUnroll requested)
+    private static void Columns(SourceWriter w, string name, InferenceStep step, LayerShape conv, LayerShape pool, Activation activation, KernelUnroll requested)
     {
         const string V = "Vector512";
         int channels = step.Groups, rows = step.Rows;
@@ -384,13 +422,13 @@ internal static class InferenceEmitter
                     });
                 }
 
-                w.Line($"// The max of the two rows{(conv.Activation == Activation.ReLU ? " and ReLU (the two commute)" : string.Empty)}, then of each column pair.");
+                w.Line($"// The max of the two rows{(activation == Activation.ReLU ? " and ReLU (the two commute)" : string.Empty)}, then of each column pair.");
                 w.Line($"int yi = {ConvEmitter.Flat(oc, outH, "py", outW, "px")};");
                 w.Line($"{V}<float> pooled;");
                 for (int c = 0; c < channels; c++)
                 {
                     w.Line($"pooled = {V}.Max(s{c}0, s{c}1);");
-                    if (conv.Activation == Activation.ReLU)
+                    if (activation == Activation.ReLU)
                     {
                         w.Line($"pooled = {V}.Max(pooled, {V}<float>.Zero);");
                     }

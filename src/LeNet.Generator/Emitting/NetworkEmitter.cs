@@ -150,6 +150,7 @@ internal static class NetworkEmitter
                 BackwardPass(w, chain);
                 if (chain.HasBatchNorm)
                 {
+                    BatchNormEmitter.InferencePass(w, chain);
                     BatchNormEmitter.TrainingPass(w, chain);
                 }
 

@@ -238,6 +238,8 @@ internal static class SurfaceEmitter
 
     private static void ForwardMembers(SourceWriter w, string self, ShapeChain chain, string kernels)
     {
+        // Inference of a network with batch norms folds them into the convolutions before them (BatchNormEmitter.InferencePass).
+        string inference = chain.HasBatchNorm ? "ForwardInference" : "Forward";
         if (chain.WorkspaceOnStack)
         {
             w.Lines($$"""
@@ -273,7 +275,7 @@ internal static class SurfaceEmitter
                 {{Support}}.CheckLength(input.Length, InputLength, nameof(input));
                 {{Support}}.CheckLength(output.Length, OutputLength, nameof(output));
                 {{Support}}.CheckMinimumLength(workspace.Length, WorkspaceLength, nameof(workspace));
-                {{kernels}}.Forward(_parameters, input, workspace);
+                {{kernels}}.{{inference}}(_parameters, input, workspace);
                 workspace.Slice(OutputOffset, OutputLength).CopyTo(output);
             }
 
@@ -294,7 +296,7 @@ internal static class SurfaceEmitter
 
         w.Lines($$"""
                 {{Support}}.CheckLength(input.Length, InputLength, nameof(input));
-                {{kernels}}.Forward(_parameters, input, activations);
+                {{kernels}}.{{inference}}(_parameters, input, activations);
                 {{ReadOnlySpan}} output = activations.Slice(OutputOffset, OutputLength);
                 int predicted = ClassOf(output);
                 return predicted >= 0 ? predicted : throw {{Support}}.NonFiniteOutput(output);
@@ -431,10 +433,11 @@ internal static class SurfaceEmitter
 
     private static void BatchStatisticsMembers(SourceWriter w, ShapeChain chain, string kernels)
     {
-        int plane = int.MaxValue;
+        int plane = int.MaxValue, sharedPerExample = 0;
         foreach (LayerShape layer in chain.Layers)
         {
             plane = layer.Kind == LayerType.BatchNorm ? System.Math.Min(plane, layer.Plane) : plane;
+            sharedPerExample += layer.Kind == LayerType.BatchNorm ? 4 * layer.OutC : 0;
         }
 
         w.Lines($$"""
@@ -445,14 +448,27 @@ internal static class SurfaceEmitter
             public const int BatchStatisticsLength = {{SourceWriter.Int(chain.BatchStatisticsLength)}};
 
             /// <summary>
+            /// Doubles of per-example sums the training pass shares between the workers of a batch: 4 per batch-norm channel
+            /// (the sum and the squared deviations forward, Σ dy and Σ dy·x̂ backward).
+            /// </summary>
+            public const int SharedBatchStatisticsPerExample = {{SourceWriter.Int(sharedPerExample)}};
+
+            /// <summary>
             /// Floats of scratch space BackwardWithBatchStatistics needs for <paramref name="examples"/> examples: a training
-            /// workspace each, then the batch statistics.
+            /// workspace each, the batch statistics, then room for the shared sums of a call without a team (as doubles).
             /// </summary>
             /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="examples"/> is negative or too many.</exception>
             public int BatchStatisticsWorkspaceLength(int examples) =>
-                examples >= 0 && (long)examples * TrainingWorkspaceLength + BatchStatisticsLength <= int.MaxValue
-                    ? (examples * TrainingWorkspaceLength) + BatchStatisticsLength
+                examples >= 0 && (long)examples * (TrainingWorkspaceLength + (2 * SharedBatchStatisticsPerExample)) + BatchStatisticsLength <= int.MaxValue
+                    ? (examples * (TrainingWorkspaceLength + (2 * SharedBatchStatisticsPerExample))) + BatchStatisticsLength
                     : throw new global::System.ArgumentOutOfRangeException(nameof(examples), examples, "Expected a count whose workspace fits an int.");
+
+            /// <summary>Doubles of shared sums a team needs for batches of up to <paramref name="examples"/> examples.</summary>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="examples"/> is negative or too many.</exception>
+            public int SharedBatchStatisticsLength(int examples) =>
+                examples >= 0 && (long)examples * SharedBatchStatisticsPerExample <= int.MaxValue
+                    ? examples * SharedBatchStatisticsPerExample
+                    : throw new global::System.ArgumentOutOfRangeException(nameof(examples), examples, "Expected a count whose shared sums fit an int.");
 
             /// <summary>
             /// The training pass over one mini-batch with batch statistics (see <see cref="global::LeNet.IBatchNormNetwork"/>): adds the
@@ -461,8 +477,46 @@ internal static class SurfaceEmitter
             /// </summary>
             /// <returns>The summed loss.</returns>
             """);
-        using (w.Method("public float BackwardWithBatchStatistics", $"{ReadOnlySpan} inputs", "global::System.ReadOnlySpan<int> labels", $"{Span} gradients", $"{Span} outputs",
-            $"{Span} workspace", "bool updateRunningStatistics"))
+        string[] parameters =
+        {
+            $"{ReadOnlySpan} inputs", "global::System.ReadOnlySpan<int> labels", $"{Span} gradients", $"{Span} outputs", $"{Span} workspace", "bool updateRunningStatistics",
+        };
+        using (w.Method("public float BackwardWithBatchStatistics", parameters))
+        {
+            w.Line("return BackwardWithBatchStatistics(inputs, labels, gradients, outputs, workspace, updateRunningStatistics, default);");
+        }
+
+        w.Lines("""
+
+            /// <summary>
+            /// One worker's part of the training pass over a mini-batch its team shares (see
+            /// <see cref="global::LeNet.IBatchNormNetwork"/>); a failure here abandons the team, so the other workers stop waiting.
+            /// </summary>
+            /// <returns>This worker's summed loss.</returns>
+            """);
+        using (w.Method("public float BackwardWithBatchStatistics", [.. parameters, "global::LeNet.BatchStatisticsShard shard"]))
+        {
+            w.Lines("""
+                if (shard.Team is null)
+                {
+                    return TrainShard(inputs, labels, gradients, outputs, workspace, updateRunningStatistics, shard);
+                }
+
+                try
+                {
+                    return TrainShard(inputs, labels, gradients, outputs, workspace, updateRunningStatistics, shard);
+                }
+                catch
+                {
+                    shard.Team.Abandon();
+                    throw;
+                }
+                """);
+        }
+
+        w.Line();
+        using (w.Method("private float TrainShard", $"{ReadOnlySpan} inputs", "global::System.ReadOnlySpan<int> labels", $"{Span} gradients", $"{Span} outputs",
+            $"{Span} workspace", "bool updateRunningStatistics", "global::LeNet.BatchStatisticsShard shard"))
         {
             if (chain.Loss == LossKind.None)
             {
@@ -470,11 +524,18 @@ internal static class SurfaceEmitter
                 return;
             }
 
-            w.Line("int count = labels.Length;");
-            using (w.Block($"if ((long)count * {SourceWriter.Int(plane)} < 2)"))
+            w.Line("int count = labels.Length, total = shard.TotalFor(count);");
+            using (w.Block("if (shard.Team is not null && ((long)shard.First + count > total || shard.Team.Shared.Length < SharedBatchStatisticsLength(total)))"))
+            {
+                w.Line("throw new global::System.ArgumentException(\"Expected the shard's examples within its batch and the team's shared sums to hold \" +");
+                w.Line("    SharedBatchStatisticsLength(total) + \" doubles; got examples \" + shard.First + \" to \" + (shard.First + count) + \" of \" + total + \" and \" +");
+                w.Line("    shard.Team.Shared.Length + \" doubles.\", nameof(shard));");
+            }
+
+            using (w.Block($"if ((long)total * {SourceWriter.Int(plane)} < 2)"))
             {
                 w.Line($"throw new global::System.ArgumentException(\"Expected at least {(plane >= 2 ? 1 : 2)} example(s): batch normalisation in training \" +");
-                w.Line("    \"needs more than one value per channel, got \" + count + \" example(s).\", nameof(labels));");
+                w.Line("    \"needs more than one value per channel, got \" + total + \" example(s).\", nameof(labels));");
             }
 
             w.Line($"{Support}.CheckLength(inputs.Length, checked(count * InputLength), nameof(inputs));");
@@ -490,7 +551,8 @@ internal static class SurfaceEmitter
                 }
             }
 
-            w.Line($"return {kernels}.TrainBatch(_parameters, inputs, labels, gradients, outputs, workspace, updateRunningStatistics);");
+            w.Line($"return {kernels}.TrainBatch(");
+            w.Line("    _parameters, inputs, labels, gradients, outputs, workspace, updateRunningStatistics, shard);");
         }
 
         w.Line();
@@ -605,6 +667,10 @@ internal static class SurfaceEmitter
                     Member("BatchStatisticsWorkspaceLength", $"public int BatchStatisticsWorkspaceLength(int examples) => {fail};");
                     Member("BackwardWithBatchStatistics", $"public float BackwardWithBatchStatistics({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, "
                         + $"{Span} gradients, {Span} outputs, {Span} workspace, bool updateRunningStatistics) => {fail};");
+                    Member("SharedBatchStatisticsPerExample", $"public static int SharedBatchStatisticsPerExample => {fail};");
+                    Member("SharedBatchStatisticsLength", $"public int SharedBatchStatisticsLength(int examples) => {fail};");
+                    Member("BackwardWithBatchStatistics", $"public float BackwardWithBatchStatistics({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, "
+                        + $"{Span} gradients, {Span} outputs, {Span} workspace, bool updateRunningStatistics, global::LeNet.BatchStatisticsShard shard) => {fail};");
                     break;
                 }
             }

@@ -78,7 +78,8 @@ internal static class ShapeChecker
         "InputLength", "InputChannels", "InputHeight", "InputWidth", "OutputLength", "ParameterCount", "WorkspaceLength",
         "TrainingWorkspaceLength", "OutputOffset", "ClassCount", "Fingerprint", "Loss", "Summary", "Parameters", "Layers",
         "Forward", "Predict", "ClassOf", "LossOf", "Backward", "_parameters", "s_layers", "TrainedParameters", "CreateTrained",
-        "BatchStatisticsLength", "BatchStatisticsWorkspaceLength", "BackwardWithBatchStatistics",
+        "BatchStatisticsLength", "BatchStatisticsWorkspaceLength", "BackwardWithBatchStatistics", "SharedBatchStatisticsPerExample",
+        "SharedBatchStatisticsLength", "TrainShard",
     };
 
     private static void CheckMemberClash(NetworkSpec spec, EquatableArray<string> layerClassNames, List<Problem> problems)

@@ -5,31 +5,65 @@ namespace LeNet.Training;
 public sealed partial class Trainer<TNet>
 {
     private float[] _statisticsBeforeBatch = [];
+    private BatchStatisticsTeam? _batchStatisticsTeam;
 
     /// <summary>
-    /// A network with batch normalisation trains each mini-batch in one <see cref="IBatchNormNetwork"/> call on worker 0,
-    /// since batch statistics need every example of the batch; the other workers add nothing to the gradient. The result
-    /// is therefore the same for every thread count. The running statistics are kept first, so a batch that diverges can
-    /// be undone (<see cref="RestoreRunningStatistics"/>).
+    /// A network with batch normalisation trains each mini-batch with every worker on its contiguous share, as a
+    /// <see cref="BatchStatisticsTeam"/>: the workers meet at each batch normalisation to sum its statistics over the whole
+    /// batch in example order, so the statistics, the running statistics and the γ and β gradients do not depend on the
+    /// thread count; the other layers' gradients are summed per worker, as in the plain path. The running statistics are
+    /// kept first, so a batch that diverges can be undone (<see cref="RestoreRunningStatistics"/>).
     /// </summary>
     private void RunBatchNormShard(int worker, int batchStart, int batchCount)
     {
         _workerBatchLoss[worker] = 0;
-        if (worker != 0)
+        int workers = Options.Threads;
+        int first = (int)((long)batchCount * worker / workers);
+        int count = (int)((long)batchCount * (worker + 1) / workers) - first;
+        if (worker == 0)
+        {
+            // Worker 0 alone moves the running statistics, and only after the team's first wait.
+            KeepRunningStatistics();
+        }
+
+        Span<float> inputs = _shardInputs[worker].AsSpan(0, count * TNet.InputLength);
+        Span<int> labels = _shardLabels[worker].AsSpan(0, count);
+        Span<float> outputs = _shardOutputs[worker].AsSpan(0, count * TNet.OutputLength);
+        BatchStatisticsShard shard = _batchStatisticsTeam is { } team ? new BatchStatisticsShard(team, worker, first, batchCount) : default;
+        double loss;
+        try
+        {
+            Gather(worker, batchStart + first, inputs, labels);
+            loss = _batchNorm!.BackwardWithBatchStatistics(inputs, labels, _gradients[worker], outputs, _workspaces[worker].AsSpan(_workspaceOrigins[worker]),
+                updateRunningStatistics: true, shard);
+        }
+        catch (BatchStatisticsAbandonedException)
+        {
+            // Another worker failed and records its own exception before the trainer's barrier: that one is the report.
+            return;
+        }
+        catch
+        {
+            _batchStatisticsTeam?.Abandon();
+            throw;
+        }
+
+        int correct = CountCorrect(outputs, labels);
+        _workerLoss[worker] += loss;
+        _workerBatchLoss[worker] = loss;
+        _workerCorrect[worker] += correct;
+    }
+
+    /// <summary>Before an epoch's workers start: the team of a batch-norm network, made or made usable again after a failed batch.</summary>
+    private void ResetBatchStatisticsTeam()
+    {
+        if (_batchNorm is null || Options.Threads == 1)
         {
             return;
         }
 
-        KeepRunningStatistics();
-        Span<float> inputs = _shardInputs[0].AsSpan(0, batchCount * TNet.InputLength);
-        Span<int> labels = _shardLabels[0].AsSpan(0, batchCount);
-        Span<float> outputs = _shardOutputs[0].AsSpan(0, batchCount * TNet.OutputLength);
-        Gather(0, batchStart, inputs, labels);
-        double loss = _batchNorm!.BackwardWithBatchStatistics(inputs, labels, _gradients[0], outputs, _workspaces[0].AsSpan(_workspaceOrigins[0]), updateRunningStatistics: true);
-        int correct = CountCorrect(outputs, labels);
-        _workerLoss[0] += loss;
-        _workerBatchLoss[0] = loss;
-        _workerCorrect[0] += correct;
+        _batchStatisticsTeam ??= new BatchStatisticsTeam(Options.Threads, _batchNorm.SharedBatchStatisticsLength(Options.BatchSize));
+        _batchStatisticsTeam.Reset();
     }
 
     /// <summary>Copies every batch normalisation's running statistics aside before a batch changes them.</summary>

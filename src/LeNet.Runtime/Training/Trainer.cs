@@ -26,7 +26,7 @@ public sealed partial class Trainer<TNet>
     /// <summary>
     /// The network whose parameters worker w reads, steps its slice of and copies the other slices into: worker 0 trains
     /// <see cref="Network"/> itself; with several workers every other worker has a private replica of the same type (a
-    /// network with batch normalisation, whose batch worker 0 trains alone, or one that <c>Create</c> cannot make,
+    /// network with batch normalisation, whose running statistics live in its parameters, or one that <c>Create</c> cannot make,
     /// shares <see cref="Network"/> instead). With one shared array each worker's kernels fetched half the parameters
     /// and half its gradient buffer from the other core's cache every batch, after the other's step and sum wrote them.
     /// </summary>
@@ -103,16 +103,17 @@ public sealed partial class Trainer<TNet>
         _dropout = network as IDropoutNetwork;
         _batched = _dropout is null ? network as IBatchBackward : null;
 
-        // Batch statistics need the whole batch in one call: worker 0 gathers and trains it (see RunBatchNormShard).
+        // Batch statistics need the whole batch: the workers share it as a team (see RunBatchNormShard).
         _batchNorm = network as IBatchNormNetwork;
+        // A batch-norm network keeps one parameter array: its running statistics live there, and every worker reads them.
         _replicas = new TNet[workers];
         for (int i = 0; i < workers; i++)
         {
             _replicas[i] = i == 0 || _batchNorm is not null ? network : CreateReplica(network);
         }
 
-        int share = _batchNorm is null ? (Options.BatchSize + workers - 1) / workers : Options.BatchSize;
-        _shardInputs = new float[_batched is not null ? workers : _batchNorm is not null ? 1 : 0][];
+        int share = (Options.BatchSize + workers - 1) / workers;
+        _shardInputs = new float[_batched is not null || _batchNorm is not null ? workers : 0][];
         _shardOutputs = new float[_shardInputs.Length][];
         _shardLabels = new int[_shardInputs.Length][];
         for (int i = 0; i < _shardInputs.Length; i++)
@@ -230,6 +231,7 @@ public sealed partial class Trainer<TNet>
         _learningRate = learningRate;
         _failure = null;
         _divergence = null;
+        ResetBatchStatisticsTeam();
         _batchCompleted = batchCompleted;
         _batchReport = batchReport;
         _cancellation = cancellationToken;
@@ -818,12 +820,8 @@ public sealed partial class Trainer<TNet>
     private void StepSlice(int worker)
     {
         (int from, int to) = SliceOf(worker);
-        if (_batchNorm is null || worker == 0)
-        {
-            // With batch normalisation only worker 0 writes gradients.
-            _gradients[worker].AsSpan(0, from).Clear();
-            _gradients[worker].AsSpan(to).Clear();
-        }
+        _gradients[worker].AsSpan(0, from).Clear();
+        _gradients[worker].AsSpan(to).Clear();
 
         _workerBadParameter[worker] = -1;
         if (to == from)

@@ -17,7 +17,7 @@ internal sealed class TrainCommand
     private readonly Option<float?> _lr = new("--lr") { Description = "base learning rate (adam 0.003; otherwise the optimizer's default: rmsprop 0.001, sgd and momentum 0.1)", CustomParser = r => Parsing.FloatIn(r, 0, minExclusive: true), HelpName = "X" };
     private readonly Option<string> _schedule = new("--schedule") { Description = "constant | cosine | step (cosine decays to 1% of the rate over the run)", DefaultValueFactory = _ => DefaultTraining.Schedule, HelpName = "NAME" };
     private readonly Option<float> _weightDecay = new("--weight-decay") { Description = "L2 weight decay on the weights", DefaultValueFactory = _ => DefaultTraining.WeightDecay, CustomParser = r => Parsing.FloatIn(r, 0, minExclusive: false), HelpName = "X" };
-    private readonly Option<string> _network = new("--network") { Description = "lenet5 (the lecture's LeNet-5: ReLU, max pooling) | lecun1998 (the 1998 LeNet-5: tanh, average pooling, C5 a convolution)", DefaultValueFactory = _ => "lenet5", HelpName = "NAME" };
+    private readonly Option<string> _network = new("--network") { Description = "lenet5 (the lecture's LeNet-5: ReLU, max pooling) | lecun1998 (the 1998 LeNet-5: tanh, average pooling, C5 a convolution) | batchnorm (the lecture's with a batch norm after each hidden layer)", DefaultValueFactory = _ => "lenet5", HelpName = "NAME" };
     private readonly Option<string> _augment = new("--augment") { Description = "none | default (shift 2 px, rotation 10 degrees, scale 10%) | elastic (default plus elastic distortion, for handwriting)", DefaultValueFactory = _ => DefaultTraining.Augmentation, HelpName = "NAME" };
     private readonly Option<float> _labelSmoothing = new("--label-smoothing") { Description = "label smoothing of the cross-entropy's target (0: none)", DefaultValueFactory = _ => DefaultTraining.LabelSmoothing, CustomParser = Parsing.FractionBelowOne, HelpName = "E" };
     private readonly Option<float> _average = new("--average") { Description = "decay of the moving average of the weights that the run evaluates and saves (0: the last step's weights)", DefaultValueFactory = _ => DefaultTraining.WeightAverageDecay, CustomParser = Parsing.FractionBelowOne, HelpName = "D" };
@@ -34,7 +34,7 @@ internal sealed class TrainCommand
         _optimizer.AcceptOnlyFromAmong("sgd", "momentum", "rmsprop", "adam");
         _schedule.AcceptOnlyFromAmong("constant", "cosine", "step");
         _augment.AcceptOnlyFromAmong("none", "default", "elastic");
-        _network.AcceptOnlyFromAmong("lenet5", "lecun1998");
+        _network.AcceptOnlyFromAmong("lenet5", "lecun1998", "batchnorm");
     }
 
     /// <summary>The <c>train</c> subcommand.</summary>

@@ -9,7 +9,7 @@ internal sealed record TrainSettings
 
     public int Epochs { get; init; } = DefaultTraining.Epochs;
 
-    /// <summary>The network to train: <c>lenet5</c> (the lecture's, ReLU and max pooling) or <c>lecun1998</c> (tanh and average pooling).</summary>
+    /// <summary>The network to train: <c>lenet5</c> (the lecture's, ReLU and max pooling), <c>lecun1998</c> (tanh and average pooling) or <c>batchnorm</c> (the lecture's with batch norms).</summary>
     public string Network { get; init; } = "lenet5";
 
     public int BatchSize { get; init; } = DefaultTraining.BatchSize;

@@ -16,7 +16,12 @@ namespace LeNet.Sample.Runs;
 /// <summary>One <c>train</c> run: find (or fetch) the data, train with live progress, save, and report.</summary>
 internal static class TrainingRun
 {
-    public static int Run(TrainSettings settings) => settings.Network == "lecun1998" ? Run<Lecun1998>(settings, "The 1998 LeNet-5") : Run<LeNet5>(settings, "LeNet-5");
+    public static int Run(TrainSettings settings) => settings.Network switch
+    {
+        "lecun1998" => Run<Lecun1998>(settings, "The 1998 LeNet-5"),
+        "batchnorm" => Run<LeNet5BatchNorm>(settings, "LeNet-5 with batch normalisation"),
+        _ => Run<LeNet5>(settings, "LeNet-5"),
+    };
 
     private static int Run<TNet>(TrainSettings settings, string title)
         where TNet : class, INetwork<TNet>

@@ -62,4 +62,28 @@ internal static class Networks
         public partial class PaddedStrided { }
 
         """;
+
+    /// <summary>
+    /// Batch norms after a convolution folded with its max pool (16 channels, vectorised), after a padded convolution
+    /// folded without one, and after a dense layer (not folded).
+    /// </summary>
+    public const string BatchNorm = """
+        using LeNet;
+
+        namespace Demo;
+
+        /// <summary>Batch normalisation after convolutions and a dense layer.</summary>
+        [Network]
+        [Input(height: 28, width: 28)]
+        [Conv(filters: 16, kernel: 5)]
+        [BatchNorm(Activation = Activation.ReLU)]
+        [MaxPool(size: 2)]
+        [Conv(filters: 8, kernel: 3, padding: Padding.Same)]
+        [BatchNorm(epsilon: 1e-3, Activation = Activation.Tanh)]
+        [Dense(16)]
+        [BatchNorm(Activation = Activation.ReLU)]
+        [Dense(10, Activation = Activation.Softmax)]
+        public partial class BatchNormNet { }
+
+        """;
 }

@@ -34,6 +34,22 @@ public sealed class BatchNormAllocationTests(ITestOutputHelper output)
         Assert.Equal(few, many);
     }
 
+    /// <summary>On two threads, sharing each batch as a team, an epoch allocates a fixed amount (its worker thread), nothing per batch.</summary>
+    [Fact]
+    public void Team_epochs_on_two_threads_allocate_nothing_per_batch()
+    {
+        var network = new BatchNormNet();
+        Initializer.Initialize(network, seed: 1);
+        var trainer = new Trainer<BatchNormNet>(network, new Adam(), new TrainingOptions { BatchSize = 4, Threads = 2 });
+        Dataset small = Synthetic(40), large = Synthetic(1000);
+        trainer.TrainEpoch(small);
+        trainer.TrainEpoch(large);
+        long tenBatches = trainer.TrainEpoch(small).AllocatedBytes;
+        long manyBatches = trainer.TrainEpoch(large).AllocatedBytes;
+        output.WriteLine($"10 batches: {tenBatches} B, 250 batches: {manyBatches} B");
+        Assert.True(manyBatches - tenBatches < 2048, $"10 batches allocated {tenBatches} B, 250 batches {manyBatches} B");
+    }
+
     private static Trainer<BatchNormNet> OneThread(int batchSize)
     {
         var network = new BatchNormNet();
