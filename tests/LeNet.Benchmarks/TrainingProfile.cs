@@ -57,12 +57,18 @@ internal static class TrainingProfile
         {
             var ticks = new long[threads * Trainer<LeNet5Window>.PhaseStride];
             trainer.PhaseTicks = ticks;
-            EpochReport report = trainer.TrainEpoch(train);
+            var batchEnds = new long[batches + 1];
+            int ended = 0;
+            batchEnds[0] = Stopwatch.GetTimestamp();
+            EpochReport report = trainer.TrainEpoch(train, _ => batchEnds[++ended] = Stopwatch.GetTimestamp(), default);
             trainer.PhaseTicks = null;
             long start = Stopwatch.GetTimestamp();
             Evaluation evaluation = trainer.Evaluate(test);
             double evaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             Console.WriteLine($"epoch {report.Epoch}: {report.Seconds:F2} s, {report.ImagesPerSecond:F0} images/s, loss {report.Loss:F4}, test {evaluation.Accuracy:P2} (evaluation {evaluationSeconds:F2} s), load {LoadAverage()}");
+            Console.WriteLine($"subnormal values: parameters {Subnormals(network.Parameters)}, {string.Join(", ", StateSubnormals(trainer.Optimizer))}");
+            StepProbe(network, trainer.Optimizer, train);
+            Console.WriteLine(BatchTimes(batchEnds, ended));
             Console.WriteLine($"{"Phase",-10} {string.Join(" ", Workers(threads, w => $"{"w" + w + " us/batch",14} {"%",5}"))}");
             foreach (TrainerPhase phase in Enum.GetValues<TrainerPhase>())
             {
@@ -73,6 +79,149 @@ internal static class TrainingProfile
                 }))}");
             }
         }
+    }
+
+    /// <summary>
+    /// Whole-batch times from worker 0's end-of-batch callback: on a loaded machine the fastest batches are the ones no
+    /// other process interrupted, so the low percentiles say what a quiet machine would do and the mean says what this one did.
+    /// </summary>
+    private static string BatchTimes(long[] ends, int count)
+    {
+        var micros = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            micros[i] = (ends[i + 1] - ends[i]) * 1e6 / Stopwatch.Frequency;
+        }
+
+        // The first batches run tier-0 code: leave out the first tenth.
+        double[] steady = micros[(count / 10)..];
+        Array.Sort(steady);
+        double Percentile(double p) => steady[(int)(p * (steady.Length - 1))];
+        return string.Create(CultureInfo.InvariantCulture,
+            $"batch us (last 90%): min {steady[0]:F0}, p10 {Percentile(0.1):F0}, p25 {Percentile(0.25):F0}, median {Percentile(0.5):F0}; at p10 {64e6 / Percentile(0.1):F0} images/s");
+    }
+
+    /// <summary>
+    /// The optimizer step alone on the trained state, with one batch's real gradient and with the same gradient where
+    /// every value whose square underflows (|g| below 1.1e-19) is zero: the difference is what tiny gradients cost.
+    /// </summary>
+    private static void StepProbe(LeNet5Window network, Optimizer optimizer, Dataset train)
+    {
+        const int Count = 64;
+        var batched = (IBatchBackward)network;
+        var inputs = new float[Count * LeNet5Window.InputLength];
+        var labels = new int[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            train.Input(i).CopyTo(inputs.AsSpan(i * LeNet5Window.InputLength));
+            labels[i] = train.Label(i);
+        }
+
+        var gradient = new float[LeNet5Window.ParameterCount];
+        batched.BackwardBatch(inputs, labels, gradient, new float[Count * LeNet5Window.OutputLength], new float[batched.BatchTrainingWorkspaceLength(Count)]);
+        int tiny = 0;
+        var cleaned = new float[gradient.Length];
+        ReadOnlySpan<float> weights = network.Parameters;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            // As the trainer's sum makes it: the mean plus the profile's weight decay (biases decayed too, a probe only).
+            gradient[i] = (gradient[i] / Count) + (0.0005f * weights[i]);
+            bool underflows = gradient[i] != 0 && MathF.Abs(gradient[i]) < 1.1e-19f;
+            tiny += underflows ? 1 : 0;
+            cleaned[i] = underflows ? 0 : gradient[i];
+        }
+
+        float[][] state = optimizer.State.ToArray();
+        float[][] subnormalState = Array.ConvertAll(state, buffer => (float[])buffer.Clone());
+        int planted = 0;
+        for (int i = 0; i < gradient.Length && planted < 5300 && subnormalState.Length > 0; i++)
+        {
+            if (gradient[i] == 0)
+            {
+                // What unflushed state held by epoch 3: the first moment of weights whose gradient stays zero.
+                subnormalState[0][i] = 1e-39f;
+                planted++;
+            }
+        }
+
+        double Time(float[] g, float[][]? from = null)
+        {
+            var copy = Optimizer.Create(optimizer.Name, optimizer.LearningRate);
+            var parameters = network.Parameters.ToArray();
+            double best = double.MaxValue;
+            for (int round = 0; round < 30; round++)
+            {
+                copy.Restore(optimizer.Step, from ?? state, parameters.Length);
+                network.Parameters.CopyTo(parameters);
+                long start = Stopwatch.GetTimestamp();
+                copy.Update(parameters, g, optimizer.LearningRate);
+                best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+
+            return best;
+        }
+
+        int smallSquares = 0;
+        foreach (float g in gradient)
+        {
+            // Adam's (1 - beta2) * g * g is subnormal on the way for these.
+            smallSquares += g != 0 && MathF.Abs(g) < 3.5e-18f ? 1 : 0;
+        }
+
+        int half = ((gradient.Length / 2) & ~15);
+        double HalfTime(int from, int length)
+        {
+            var copy = Optimizer.Create(optimizer.Name, optimizer.LearningRate);
+            float[][] sliced = Array.ConvertAll(state, buffer => buffer.AsSpan(from, length).ToArray());
+            var parameters = new float[length];
+            double best = double.MaxValue;
+            for (int round = 0; round < 30; round++)
+            {
+                copy.Restore(optimizer.Step, sliced, length);
+                network.Parameters.Slice(from, length).CopyTo(parameters);
+                long start = Stopwatch.GetTimestamp();
+                copy.Update(parameters, gradient.AsSpan(from, length), optimizer.LearningRate);
+                best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+
+            return best;
+        }
+
+        int tinyFirst = 0, tinySecond = 0, tinyWeights = 0;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            bool tinyG = gradient[i] != 0 && MathF.Abs(gradient[i]) < 3.5e-18f;
+            tinyFirst += tinyG && i < half ? 1 : 0;
+            tinySecond += tinyG && i >= half ? 1 : 0;
+            tinyWeights += weights[i] != 0 && MathF.Abs(weights[i]) < 2.4e-35f ? 1 : 0;
+        }
+
+        Console.WriteLine($"tiny decayed gradients: first half {tinyFirst}, second half {tinySecond}; weights whose decay term is subnormal: {tinyWeights}");
+        Console.WriteLine($"step probe halves: first {HalfTime(0, half):F1} us, second {HalfTime(half, gradient.Length - half):F1} us; {smallSquares} gradients under 3.5e-18");
+        Console.WriteLine($"step probe: {Subnormals(gradient)} subnormal and {tiny} underflowing-square gradients; full step {Time(gradient):F1} us, with them zero {Time(cleaned):F1} us, again {Time(gradient):F1} / {Time(cleaned):F1} us; with {planted} subnormal first moments {Time(gradient, subnormalState):F1} us");
+    }
+
+    /// <summary>Subnormal values in each optimizer state buffer: arithmetic on them takes a microcode assist per element.</summary>
+    private static IEnumerable<string> StateSubnormals(Optimizer optimizer)
+    {
+        for (int b = 0; b < optimizer.State.Length; b++)
+        {
+            yield return $"state {b} {Subnormals(optimizer.State[b])}";
+        }
+    }
+
+    private static int Subnormals(ReadOnlySpan<float> values)
+    {
+        int count = 0;
+        foreach (float value in values)
+        {
+            if (float.IsSubnormal(value))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private static IEnumerable<string> Workers(int threads, Func<int, string> cell)

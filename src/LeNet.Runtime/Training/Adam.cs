@@ -40,14 +40,16 @@ public sealed class Adam(float learningRate = Adam.DefaultLearningRate, float be
         Span<float> m = state[0].AsSpan(offset, parameters.Length), v = state[1].AsSpan(offset, parameters.Length);
         float correction1 = 1 - MathF.Pow(Beta1, t);
         float correction2 = 1 - MathF.Pow(Beta2, t);
+        uint floor = SquareFloorBits(1 - Beta2);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             float beta1 = Beta1, rest1 = 1 - Beta1, beta2 = Beta2, rest2 = 1 - Beta2;
             var epsilon = new Vector<float>(Epsilon);
+            var floors = new Vector<uint>(floor);
             for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                var g = new Vector<float>(gradients[i..]);
+                Vector<float> g = SubnormalFlush.ZeroBelow(new Vector<float>(gradients[i..]), floors);
                 Vector<float> mi = (beta1 * new Vector<float>(m[i..])) + (rest1 * g);
                 Vector<float> vi = (beta2 * new Vector<float>(v[i..])) + (rest2 * g * g);
                 mi.CopyTo(m[i..]);
@@ -60,7 +62,7 @@ public sealed class Adam(float learningRate = Adam.DefaultLearningRate, float be
 
         for (; i < parameters.Length; i++)
         {
-            float g = gradients[i];
+            float g = SubnormalFlush.ZeroBelow(gradients[i], floor);
             m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g);
             v[i] = (Beta2 * v[i]) + ((1 - Beta2) * g * g);
             float mHat = m[i] / correction1;

@@ -33,12 +33,14 @@ public sealed class RmsProp(float learningRate = RmsProp.DefaultLearningRate, fl
     {
         Span<float> square = state[0].AsSpan(offset, parameters.Length);
         float beta = Beta, rest = 1 - Beta, epsilon = Epsilon;
+        uint floor = SquareFloorBits(rest);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
+            var floors = new Vector<uint>(floor);
             for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                var g = new Vector<float>(gradients[i..]);
+                Vector<float> g = SubnormalFlush.ZeroBelow(new Vector<float>(gradients[i..]), floors);
                 Vector<float> s = (beta * new Vector<float>(square[i..])) + (rest * g * g);
                 s.CopyTo(square[i..]);
                 (new Vector<float>(parameters[i..]) - (learningRate * g / (Vector.SquareRoot(s) + new Vector<float>(epsilon)))).CopyTo(parameters[i..]);
@@ -47,7 +49,7 @@ public sealed class RmsProp(float learningRate = RmsProp.DefaultLearningRate, fl
 
         for (; i < parameters.Length; i++)
         {
-            float g = gradients[i];
+            float g = SubnormalFlush.ZeroBelow(gradients[i], floor);
             square[i] = (beta * square[i]) + (rest * g * g);
             parameters[i] -= learningRate * g / (MathF.Sqrt(square[i]) + epsilon);
         }

@@ -14,6 +14,23 @@ internal static class SubnormalFlush
 {
     private const uint ExponentBits = 0x7F80_0000;
 
+    /// <summary>The smallest positive normal float.</summary>
+    public const float SmallestNormal = 1.17549435e-38f;
+
+    /// <summary>The bits of a magnitude a little above <paramref name="magnitude"/>, for <see cref="ZeroBelow(Vector{float}, Vector{uint})"/>: rounding cannot take a product of values above it below the bound it was computed from.</summary>
+    public static uint FloorBits(float magnitude) => BitConverter.SingleToUInt32Bits(magnitude * 1.001f);
+
+    /// <summary><paramref name="values"/>, or zero where a magnitude's bits are below <paramref name="floorBits"/> (integer tests: no float operation on a subnormal).</summary>
+    public static Vector<float> ZeroBelow(Vector<float> values, Vector<uint> floorBits)
+    {
+        Vector<uint> bits = Vector.AsVectorUInt32(values);
+        Vector<uint> below = Vector.LessThan(bits & new Vector<uint>(0x7FFF_FFFF), floorBits);
+        return Vector.AsVectorSingle(Vector.AndNot(bits, below));
+    }
+
+    /// <summary>The scalar <see cref="ZeroBelow(Vector{float}, Vector{uint})"/>: the same bits.</summary>
+    public static float ZeroBelow(float value, uint floorBits) => (BitConverter.SingleToUInt32Bits(value) & 0x7FFF_FFFF) < floorBits ? 0f : value;
+
     /// <summary>Replaces every subnormal value in <paramref name="values"/> by a zero of the same sign.</summary>
     public static void ToZero(Span<float> values)
     {

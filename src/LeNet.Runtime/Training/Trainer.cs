@@ -13,13 +13,24 @@ namespace LeNet.Training;
 /// Mini-batch training of any generated network on the mean loss J = (1/m) Σ L over each batch. Data-parallel: each
 /// worker thread back-propagates its share of the batch into its own gradient buffer with its own workspace, and the
 /// buffers are summed in worker order, so the same seed and thread count give bit-identical parameters. A network
-/// that implements <see cref="IBatchBackward"/> back-propagates each worker's share in one batched call.
+/// that implements <see cref="IBatchBackward"/> back-propagates each worker's share in one batched call. Each worker
+/// reads the parameters from its own copy (see <see cref="_replicas"/>), so no worker's kernels read or write a cache
+/// line that another core wrote in the same batch.
 /// </summary>
 /// <typeparam name="TNet">The generated network type.</typeparam>
 public sealed partial class Trainer<TNet>
     where TNet : class, INetwork<TNet>
 {
     private readonly float[][] _gradients;
+
+    /// <summary>
+    /// The network whose parameters worker w reads, steps its slice of and copies the other slices into: worker 0 trains
+    /// <see cref="Network"/> itself; with several workers every other worker has a private replica of the same type (a
+    /// network with batch normalisation, whose running statistics live in its parameters, or one that <c>Create</c> cannot make,
+    /// shares <see cref="Network"/> instead). With one shared array each worker's kernels fetched half the parameters
+    /// and half its gradient buffer from the other core's cache every batch, after the other's step and sum wrote them.
+    /// </summary>
+    private readonly TNet[] _replicas;
     private readonly float[][] _workspaces;
     private readonly int[] _workspaceOrigins;
     private readonly double[] _workerLoss;
@@ -94,6 +105,13 @@ public sealed partial class Trainer<TNet>
 
         // Batch statistics need the whole batch: the workers share it as a team (see RunBatchNormShard).
         _batchNorm = network as IBatchNormNetwork;
+        // A batch-norm network keeps one parameter array: its running statistics live there, and every worker reads them.
+        _replicas = new TNet[workers];
+        for (int i = 0; i < workers; i++)
+        {
+            _replicas[i] = i == 0 || _batchNorm is not null ? network : CreateReplica(network);
+        }
+
         int share = (Options.BatchSize + workers - 1) / workers;
         _shardInputs = new float[_batched is not null || _batchNorm is not null ? workers : 0][];
         _shardOutputs = new float[_shardInputs.Length][];
@@ -222,8 +240,17 @@ public sealed partial class Trainer<TNet>
         Optimizer.PrepareState(TNet.ParameterCount);
         foreach (float[] gradients in _gradients)
         {
-            // Workers clear their slices after each batch; this covers an epoch that an exception cut short.
+            // Workers clear their buffers after each batch; this covers an epoch that an exception cut short.
             Array.Clear(gradients);
+        }
+
+        // The parameters may have changed since the last epoch (a checkpoint, the caller's own edits).
+        foreach (TNet replica in _replicas)
+        {
+            if (!ReferenceEquals(replica, Network))
+            {
+                Network.Parameters.CopyTo(replica.Parameters);
+            }
         }
 
         var barrier = new SpinBarrier(workers);
@@ -348,9 +375,9 @@ public sealed partial class Trainer<TNet>
     /// One worker's epoch. Every worker walks the same batches; per batch it back-propagates its contiguous share of the
     /// examples; after a barrier it sums one slice of the parameters' gradients over all workers in worker order and
     /// checks it; after a second barrier (so that a non-finite gradient anywhere keeps the whole step from happening) it
-    /// steps the optimizer on its slice; a third barrier lets the next batch read the parameters. A failure is recorded
-    /// before a barrier and read after it, and the divergence checks read only what every worker sees, so all workers
-    /// stop at the same point.
+    /// steps the optimizer on its slice of its own parameters and clears its gradient buffer; after a third barrier it
+    /// copies the other workers' stepped slices into its parameters. A failure is recorded before a barrier and read
+    /// after it, and the divergence checks read only what every worker sees, so all workers stop at the same point.
     /// </summary>
     private void RunWorker(int worker, int epoch, SpinBarrier barrier)
     {
@@ -412,12 +439,14 @@ public sealed partial class Trainer<TNet>
             {
                 // The value as the step left it, recorded by the worker that owns it (which may already have restored it).
                 float value = _workerBadValue[Array.IndexOf(_workerBadParameter, bad)];
+                // Network's other slices are still the ones before the step: worker 0 has not copied them yet.
                 (int from, int to) = SliceOf(worker);
-                _parametersBeforeUpdate.AsSpan(from, to - from).CopyTo(Network.Parameters.Slice(from, to - from));
+                _parametersBeforeUpdate.AsSpan(from, to - from).CopyTo(_replicas[worker].Parameters.Slice(from, to - from));
                 Diverged(worker, epoch, batch, $"the update made parameter {bad} {value} (the optimizer's step and state include this update)");
                 return;
             }
 
+            CopyOtherSlices(worker);
             if (worker == 0 && _batchCompleted is not null)
             {
                 _batchCompleted(new BatchProgress(epoch + 1, batchStart + batchCount, count, _runningLoss / (batchStart + batchCount)));
@@ -543,6 +572,7 @@ public sealed partial class Trainer<TNet>
         int from = batchStart + (int)((long)batchCount * worker / workers);
         int to = batchStart + (int)((long)batchCount * (worker + 1) / workers);
         float[] gradients = _gradients[worker];
+        TNet network = _replicas[worker];
         Span<float> workspace = _workspaces[worker].AsSpan(_workspaceOrigins[worker]);
         double loss = 0;
         int correct = 0;
@@ -562,7 +592,7 @@ public sealed partial class Trainer<TNet>
             Span<float> outputs = _shardOutputs[worker].AsSpan(0, count * TNet.OutputLength);
             Gather(worker, from, inputs, labels);
             long gathered = ticks is null ? 0 : Stopwatch.GetTimestamp();
-            loss = _batched.BackwardBatch(inputs, labels, gradients, outputs, workspace);
+            loss = ((IBatchBackward)network).BackwardBatch(inputs, labels, gradients, outputs, workspace);
             long computed = ticks is null ? 0 : Stopwatch.GetTimestamp();
             correct = CountCorrect(outputs, labels);
             _workerLoss[worker] += loss;
@@ -592,8 +622,8 @@ public sealed partial class Trainer<TNet>
 
             // The masks of example `index` in this epoch come from (seed, epoch, index) alone, whatever the thread count.
             loss += _dropout is null
-                ? Network.Backward(input, label, gradients, workspace)
-                : _dropout.Backward(input, label, gradients, workspace, new DropoutKey(Options.Seed, _epoch, index));
+                ? network.Backward(input, label, gradients, workspace)
+                : ((IDropoutNetwork)network).Backward(input, label, gradients, workspace, new DropoutKey(Options.Seed, _epoch, index));
             if (s_classOf(workspace.Slice(TNet.OutputOffset, TNet.OutputLength)) == label)
             {
                 correct++;
@@ -668,9 +698,11 @@ public sealed partial class Trainer<TNet>
     }
 
     /// <summary>
-    /// Worker <paramref name="worker"/>'s slice of the gradient: sums the workers' buffers in worker order, clears them
-    /// for the next batch, averages over the batch, adds weight decay, and reports the first non-finite value. Each
-    /// element goes through the same operations as in one serial pass, so the bits do not depend on the slicing.
+    /// Worker <paramref name="worker"/>'s slice of the gradient: sums the workers' buffers in worker order, averages over
+    /// the batch, adds weight decay, and reports the first non-finite value. Each element goes through the same
+    /// operations as in one serial pass, so the bits do not depend on the slicing. Of the buffers only the worker's own
+    /// slice of its own buffer is cleared here; the rest of its buffer waits for the step, so no core writes lines that
+    /// another core's kernels write next.
     /// </summary>
     private void SumSlice(int worker, int batchCount)
     {
@@ -681,13 +713,14 @@ public sealed partial class Trainer<TNet>
             return;
         }
 
-        // One pass per run of weights or biases in the slice: sum, clear, average and decay together.
+        // One pass per run of weights or biases in the slice: sum, average and decay together.
         float scale = 1f / batchCount;
+        ReadOnlySpan<float> parameters = _replicas[worker].Parameters;
         int at = from;
         while (at < to)
         {
             (int end, bool decays) = RunAt(at, to);
-            SumRun(at, end, scale, decays ? Options.WeightDecay : 0f);
+            SumRun(worker, parameters, at, end, scale, decays ? Options.WeightDecay : 0f);
             at = end;
         }
 
@@ -718,37 +751,40 @@ public sealed partial class Trainer<TNet>
     }
 
     /// <summary>
-    /// g = (Σ over workers in worker order) · scale + decay · parameter over [from, to), each worker's buffer cleared
-    /// for the next batch: per element the operations of the separate passes this replaces, in one read of each buffer.
+    /// g = (Σ over workers in worker order) · scale + decay · parameter over [from, to): per element the operations of
+    /// the separate passes this replaces, in one read of each buffer. Worker <paramref name="worker"/>'s own buffer is
+    /// cleared here as it is read; the rest of it, which the other workers read, waits for the step.
     /// </summary>
-    private void SumRun(int from, int to, float scale, float decay)
+    private void SumRun(int worker, ReadOnlySpan<float> allParameters, int from, int to, float scale, float decay)
     {
         float[][] buffers = _gradients;
         Span<float> sum = _batchGradient.AsSpan(from, to - from);
-        ReadOnlySpan<float> parameters = Network.Parameters.Slice(from, to - from);
+        ReadOnlySpan<float> parameters = allParameters.Slice(from, to - from);
         int length = to - from;
+        // Weights so small that their decay term is subnormal (dead units' weights shrink there) decay by zero instead:
+        // a subnormal product costs a microcode assist, and adds nothing to a normal gradient.
+        uint decayFloor = decay > 0 ? SubnormalFlush.FloorBits(SubnormalFlush.SmallestNormal / decay) : 0;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             var scales = new Vector<float>(scale);
             var decays = new Vector<float>(decay);
+            var decayFloors = new Vector<uint>(decayFloor);
             for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Span<float> first = buffers[0].AsSpan(from + i, Vector<float>.Count);
-                var total = new Vector<float>(first);
-                Vector<float>.Zero.CopyTo(first);
+                var total = new Vector<float>(buffers[0].AsSpan(from + i, Vector<float>.Count));
                 for (int t = 1; t < buffers.Length; t++)
                 {
-                    Span<float> next = buffers[t].AsSpan(from + i, Vector<float>.Count);
-                    total += new Vector<float>(next);
-                    Vector<float>.Zero.CopyTo(next);
+                    total += new Vector<float>(buffers[t].AsSpan(from + i, Vector<float>.Count));
                 }
+
+                Vector<float>.Zero.CopyTo(buffers[worker].AsSpan(from + i, Vector<float>.Count));
 
                 total *= scales;
                 if (decay > 0)
                 {
                     // Multiply, then add (not fused), as the separate TensorPrimitives passes did.
-                    total = (new Vector<float>(parameters.Slice(i)) * decays) + total;
+                    total = (SubnormalFlush.ZeroBelow(new Vector<float>(parameters.Slice(i)), decayFloors) * decays) + total;
                 }
 
                 total.CopyTo(sum.Slice(i));
@@ -758,17 +794,17 @@ public sealed partial class Trainer<TNet>
         for (; i < length; i++)
         {
             float total = buffers[0][from + i];
-            buffers[0][from + i] = 0;
             for (int t = 1; t < buffers.Length; t++)
             {
                 total += buffers[t][from + i];
-                buffers[t][from + i] = 0;
             }
+
+            buffers[worker][from + i] = 0;
 
             total *= scale;
             if (decay > 0)
             {
-                total = (parameters[i] * decay) + total;
+                total = (SubnormalFlush.ZeroBelow(parameters[i], decayFloor) * decay) + total;
             }
 
             sum[i] = total;
@@ -776,24 +812,70 @@ public sealed partial class Trainer<TNet>
     }
 
     /// <summary>
-    /// Worker <paramref name="worker"/>'s slice of the optimizer step, keeping the parameters as they were so a step
-    /// that makes one non-finite can be undone; reports the first non-finite parameter.
+    /// Worker <paramref name="worker"/>'s slice of the optimizer step on its own parameters, keeping them as they were so
+    /// a step that makes one non-finite can be undone; reports the first non-finite parameter. First clears the rest of
+    /// the worker's gradient buffer for the next batch (its own slice was cleared in the sum): every worker has summed
+    /// its slice of it by now.
     /// </summary>
     private void StepSlice(int worker)
     {
         (int from, int to) = SliceOf(worker);
+        _gradients[worker].AsSpan(0, from).Clear();
+        _gradients[worker].AsSpan(to).Clear();
+
         _workerBadParameter[worker] = -1;
         if (to == from)
         {
             return;
         }
 
-        Span<float> parameters = Network.Parameters.Slice(from, to - from);
+        Span<float> parameters = _replicas[worker].Parameters.Slice(from, to - from);
         parameters.CopyTo(_parametersBeforeUpdate.AsSpan(from, to - from));
         Optimizer.UpdateRange(parameters, _batchGradient.AsSpan(from, to - from), _learningRate, from);
         int bad = Checkpoint.IndexOfNonFinite(parameters);
         _workerBadParameter[worker] = bad < 0 ? -1 : from + bad;
         _workerBadValue[worker] = bad < 0 ? 0 : parameters[bad];
+    }
+
+    /// <summary>
+    /// Copies the slices the other workers have just stepped from their parameters into worker <paramref name="worker"/>'s
+    /// (nothing where they share one array). Safe without a barrier after it: another worker writes its slice again only
+    /// in the next batch's step, after the next batch's first barrier, which this worker reaches once it has copied.
+    /// </summary>
+    private void CopyOtherSlices(int worker)
+    {
+        long[]? ticks = PhaseTicks;
+        long started = ticks is null ? 0 : Stopwatch.GetTimestamp();
+        TNet own = _replicas[worker];
+        for (int t = 0; t < _replicas.Length; t++)
+        {
+            if (ReferenceEquals(_replicas[t], own))
+            {
+                continue;
+            }
+
+            (int from, int to) = SliceOf(t);
+            _replicas[t].Parameters.Slice(from, to - from).CopyTo(own.Parameters.Slice(from, to - from));
+        }
+
+        if (ticks is not null)
+        {
+            ticks[(worker * PhaseStride) + (int)TrainerPhase.Exchange] += Stopwatch.GetTimestamp() - started;
+        }
+    }
+
+    /// <summary>A worker's private copy of <paramref name="network"/>'s type, or the network itself where the type cannot be created.</summary>
+    private static TNet CreateReplica(TNet network)
+    {
+        try
+        {
+            return TNet.Create();
+        }
+        catch (NotSupportedException)
+        {
+            // No parameterless constructor: the workers share the network's parameters (slower, same bits).
+            return network;
+        }
     }
 
     /// <summary>Fisher–Yates with System.Random seeded from (seed, epoch): the same on every machine and every resume.</summary>

@@ -26,4 +26,7 @@ internal enum TrainerPhase
 
     /// <summary>Waiting at the barrier after the step.</summary>
     StepWait,
+
+    /// <summary>Copying the slices the other workers stepped into this worker's own parameters.</summary>
+    Exchange,
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using LeNet.Training;
 using Xunit;
 
@@ -67,6 +68,78 @@ public sealed class OptimizerTests
                 Assert.Equal(before[i], parameters[i]);
             }
         }
+    }
+
+    /// <summary>
+    /// State that a step leaves subnormal is zero instead. Unflushed, a gradient of 1e-38 gives momentum's velocity and
+    /// Adam's first moment 1e-39, and one of 1e-18 gives RMSProp's and Adam's mean square 1e-39: all subnormal. A normal
+    /// gradient beside them keeps its normal state. 19 values reach the vector and the scalar loop.
+    /// </summary>
+    [Theory]
+    [InlineData("momentum")]
+    [InlineData("rmsprop")]
+    [InlineData("adam")]
+    public void A_step_that_leaves_state_subnormal_sets_it_to_zero(string name)
+    {
+        Optimizer optimizer = Optimizer.Create(name, 0.1f);
+        float[] parameters = new float[19];
+        float[] gradients = new float[19];
+        for (int i = 0; i < gradients.Length; i++)
+        {
+            parameters[i] = 0.5f;
+            gradients[i] = (i % 3) switch { 0 => 1e-38f, 1 => 1e-18f, _ => 0.25f };
+        }
+
+        optimizer.Update(parameters, gradients, 0.1f);
+        foreach (float[] buffer in optimizer.State)
+        {
+            for (int i = 0; i < buffer.Length; i++)
+            {
+                Assert.False(float.IsSubnormal(buffer[i]), $"{name} state {buffer[i]} at {i}");
+                if (i % 3 == 2)
+                {
+                    Assert.True(float.IsNormal(buffer[i]), $"{name} state {buffer[i]} at {i}");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adam and RMSProp take a gradient whose (1 − β₂)·g² would be subnormal (|g| under about 3.4e-18) as zero, in the
+    /// vector loop and in the tail alike: parameters and state come out as with a zero gradient there, and a gradient
+    /// just above the floor still counts.
+    /// </summary>
+    [Theory]
+    [InlineData("rmsprop")]
+    [InlineData("adam")]
+    public void Gradients_whose_square_underflows_count_as_zero(string name)
+    {
+        Optimizer optimizer = Optimizer.Create(name, 0.1f);
+        Optimizer reference = Optimizer.Create(name, 0.1f);
+        float[] parameters = new float[19], expected = new float[19];
+        float[] gradients = new float[19], zeroed = new float[19];
+        for (int i = 0; i < gradients.Length; i++)
+        {
+            parameters[i] = expected[i] = 0.5f;
+            gradients[i] = (i % 3) switch { 0 => 1e-18f, 1 => -3e-18f, _ => 0.25f };
+            zeroed[i] = i % 3 == 2 ? 0.25f : 0f;
+        }
+
+        for (int step = 0; step < 2; step++)
+        {
+            optimizer.Update(parameters, gradients, 0.1f);
+            reference.Update(expected, zeroed, 0.1f);
+        }
+
+        Assert.Equal(expected, parameters);
+        for (int b = 0; b < reference.State.Length; b++)
+        {
+            Assert.Equal(reference.State[b], optimizer.State[b]);
+        }
+
+        // 1e-17 is above the floor: it reaches the state (Adam's m, RMSProp's mean square), in the vector loop and the tail.
+        optimizer.Update(parameters, Enumerable.Repeat(1e-17f, 19).ToArray(), 0.1f);
+        Assert.All(optimizer.State[0], value => Assert.True(float.IsNormal(value), $"{name} state {value}"));
     }
 
     [Theory]
