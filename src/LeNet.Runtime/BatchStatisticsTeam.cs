@@ -1,5 +1,5 @@
 using System;
-using System.Threading;
+using LeNet.Training;
 
 namespace LeNet;
 
@@ -12,14 +12,8 @@ namespace LeNet;
 /// </summary>
 public sealed class BatchStatisticsTeam
 {
-    /// <summary>SpinWait rounds before blocking: a batch normalisation's phases end microseconds apart.</summary>
-    private const int SpinRounds = 1000;
-
-    private readonly object _gate = new();
+    private readonly SpinBarrier _barrier;
     private readonly double[] _shared;
-    private int _remaining;
-    private int _generation;
-    private volatile bool _abandoned;
 
     /// <summary>A team of <paramref name="workers"/> sharing <paramref name="sharedLength"/> doubles (the network's SharedBatchStatisticsLength of the largest batch).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A count is not positive, or the length is negative.</exception>
@@ -27,13 +21,12 @@ public sealed class BatchStatisticsTeam
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
         ArgumentOutOfRangeException.ThrowIfNegative(sharedLength);
-        Workers = workers;
-        _remaining = workers;
+        _barrier = new SpinBarrier(workers);
         _shared = new double[sharedLength];
     }
 
     /// <summary>How many workers call <see cref="Wait"/> at every phase.</summary>
-    public int Workers { get; }
+    public int Workers => _barrier.Participants;
 
     /// <summary>The sums every worker writes its examples' part of and reads whole after a <see cref="Wait"/>.</summary>
     public Span<double> Shared => _shared;
@@ -42,70 +35,18 @@ public sealed class BatchStatisticsTeam
     /// <exception cref="BatchStatisticsAbandonedException">Another worker abandoned the batch.</exception>
     public void Wait()
     {
-        ThrowIfAbandoned();
-        int generation = Volatile.Read(ref _generation);
-        if (Interlocked.Decrement(ref _remaining) == 0)
-        {
-            // Nobody decrements again before seeing the new generation, so the count can be reset first.
-            _remaining = Workers;
-            lock (_gate)
-            {
-                Volatile.Write(ref _generation, generation + 1);
-                Monitor.PulseAll(_gate);
-            }
-
-            return;
-        }
-
-        var spinner = default(SpinWait);
-        while (Volatile.Read(ref _generation) == generation && !_abandoned)
-        {
-            if (spinner.Count < SpinRounds)
-            {
-                spinner.SpinOnce(sleep1Threshold: -1);
-                continue;
-            }
-
-            lock (_gate)
-            {
-                while (Volatile.Read(ref _generation) == generation && !_abandoned)
-                {
-                    Monitor.Wait(_gate);
-                }
-            }
-        }
-
-        ThrowIfAbandoned();
-    }
-
-    /// <summary>Releases every worker waiting now or later with an exception: this batch cannot complete.</summary>
-    public void Abandon()
-    {
-        lock (_gate)
-        {
-            _abandoned = true;
-            Monitor.PulseAll(_gate);
-        }
-    }
-
-    /// <summary>Whether a worker abandoned the current batch.</summary>
-    public bool IsAbandoned => _abandoned;
-
-    /// <summary>Makes an abandoned team usable again; only while no worker is inside <see cref="Wait"/>.</summary>
-    public void Reset()
-    {
-        lock (_gate)
-        {
-            _abandoned = false;
-            _remaining = Workers;
-        }
-    }
-
-    private void ThrowIfAbandoned()
-    {
-        if (_abandoned)
+        if (!_barrier.SignalAndWait())
         {
             throw new BatchStatisticsAbandonedException();
         }
     }
+
+    /// <summary>Releases every worker waiting now or later with an exception: this batch cannot complete.</summary>
+    public void Abandon() => _barrier.Abandon();
+
+    /// <summary>Whether a worker abandoned the current batch.</summary>
+    public bool IsAbandoned => _barrier.IsAbandoned;
+
+    /// <summary>Makes an abandoned team usable again; only while no worker is inside <see cref="Wait"/>.</summary>
+    public void Reset() => _barrier.Reset();
 }

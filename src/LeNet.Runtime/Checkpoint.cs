@@ -490,21 +490,27 @@ public static class Checkpoint
         };
     }
 
+    /// <summary>Reads an optional block's flag: 1 when the block follows, 0 when it is absent; anything else is refused.</summary>
+    private static bool ReadPresence(ref Reader reader, string source, string what)
+    {
+        int offset = reader.Position;
+        int present = reader.Int32(what);
+        if (present is not (0 or 1))
+        {
+            throw Bad(source, $"expected {what} to be 0 or 1, found {present} at offset {offset}");
+        }
+
+        return present == 1;
+    }
+
     /// <summary>Where the weight-average block's fields are; checked once the checksum has matched.</summary>
     private readonly record struct RawAverage(float Decay, long Updates, int ParametersStart);
 
     private static RawAverage? ReadAverage(ref Reader reader, string source, int parameterCount)
     {
-        int offset = reader.Position;
-        int present = reader.Int32("the weight-average flag");
-        if (present == 0)
+        if (!ReadPresence(ref reader, source, "the weight-average flag"))
         {
             return null;
-        }
-
-        if (present != 1)
-        {
-            throw Bad(source, $"expected the weight-average flag to be 0 or 1, found {present} at offset {offset}");
         }
 
         float decay = BinaryPrimitives.ReadSingleLittleEndian(reader.Bytes(sizeof(float), "the weight-average decay"));
@@ -551,16 +557,9 @@ public static class Checkpoint
 
     private static RawSettings? ReadSettings(ref Reader reader, string source, int version)
     {
-        int offset = reader.Position;
-        int present = reader.Int32("the training-settings flag");
-        if (present == 0)
+        if (!ReadPresence(ref reader, source, "the training-settings flag"))
         {
             return null;
-        }
-
-        if (present != 1)
-        {
-            throw Bad(source, $"expected the training-settings flag to be 0 or 1, found {present} at offset {offset}");
         }
 
         int seed = reader.Int32("the seed");
